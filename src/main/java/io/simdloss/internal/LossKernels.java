@@ -1,0 +1,78 @@
+package io.simdloss.internal;
+
+/**
+ * The numeric kernels behind every loss: elementwise maps over contiguous {@code float[]} ranges and the
+ * reductions across non-batch axes. Two implementations mirror each other method for method:
+ * {@link ScalarLossKernels} (plain Java, always available) and
+ * {@code io.simdloss.internal.vector.PanamaLossKernels} (Vector API). {@link KernelProvider} picks one, once.
+ *
+ * <p>Conventions: every array argument comes with an offset; {@code n} is the number of elements (or
+ * positions) processed; {@code dst} receives results at {@code dst[d .. d+n)}. Kernels never allocate, never
+ * validate (the facade has done so) and never write to their inputs.
+ */
+public interface LossKernels {
+
+  /** A short description such as {@code vector 512-bit} or {@code scalar (forced by -Dsimdloss.backend)}. */
+  String describe();
+
+  // ---- elementwise maps: dst[d+i] = f(a[ao+i], b[bo+i]) -------------------------------------------------
+
+  /** {@code (a - b)^2}. */
+  void squaredError(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /** {@code |a - b|}. */
+  void absoluteError(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /** Huber with threshold rho: {@code |a-b| > rho ? |a-b| - rho/2 : (0.5/rho) (a-b)^2}. */
+  void huber(float rho, float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /** {@code max(0, margin - a*b)}. */
+  void hinge(float margin, float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /** {@code max(0, margin - a*b)^2}. */
+  void squaredHinge(float margin, float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /** {@code log(1 + exp(-a*b))}, evaluated as softplus so that it stays finite: {@code relu(t) + log1p(exp(-|t|))}. */
+  void logistic(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /**
+   * Binary cross-entropy of logit {@code a} against label {@code b}:
+   * {@code relu(a) - a*b + log1p(exp(-|a|))}, which equals Gluon's log-sum-exp form exactly in real arithmetic.
+   */
+  void sigmoidBce(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /** Binary cross-entropy of probability {@code a}: {@code -(log(a+1e-12) b + log(1-a+1e-12) (1-b))}. */
+  void sigmoidBceFromProbability(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
+
+  /**
+   * Kullback-Leibler term {@code label * (log(label + 1e-12) - (pred - shift))}; {@code shift} is 0 for log
+   * probabilities and the row's log-sum-exp when a log-softmax is applied first.
+   */
+  void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float[] dst, int d, int n);
+
+  /** Triplet term {@code (p - q)^2 - (p - r)^2}. */
+  void tripletTerm(float[] p, int po, float[] q, int qo, float[] r, int ro, float[] dst, int d, int n);
+
+  // ---- reductions over a contiguous range ----------------------------------------------------------------
+
+  /** {@code sum a[ao+i]}. */
+  float sum(float[] a, int ao, int n);
+
+  /** {@code sum a[ao+i] * b[bo+i]}. */
+  float dot(float[] a, int ao, float[] b, int bo, int n);
+
+  /** {@code log sum exp(a[ao+i])}, shifted by the maximum so that it is finite wherever the result is; n >= 1. */
+  float logSumExp(float[] a, int ao, int n);
+
+  // ---- reductions over a strided class axis, lane-parallel across positions --------------------------------
+  // Position j in [0, n) has the values a[ao + c*stride + j] for c in [0, classes).
+
+  /** {@code dst[d+j] = log sum_c exp(a[ao + c*stride + j])}, stable; classes >= 1. */
+  void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);
+
+  /** {@code dst[d+j] = sum_c a[ao + c*stride + j] * b[bo + c*stride + j]}. */
+  void dotStrided(float[] a, int ao, float[] b, int bo, int classes, int stride, float[] dst, int d, int n);
+
+  /** {@code dst[d+j] = sum_c a[ao + c*stride + j]}. */
+  void sumStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);
+}
