@@ -46,9 +46,13 @@ public interface LossKernels {
 
   /**
    * Kullback-Leibler term {@code label * (log(label + 1e-12) - (pred - shift))}; {@code shift} is 0 for log
-   * probabilities and the row's log-sum-exp when a log-softmax is applied first.
+   * probabilities and the row's log-sum-exp when a log-softmax over a contiguous class axis is applied first.
    */
   void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float[] dst, int d, int n);
+
+  /** As {@link #klDivergence} with a shift per element, {@code shift[so+i]} (log-softmax over a strided axis). */
+  void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, int so, float[] dst, int d,
+      int n);
 
   /** Triplet term {@code (p - q)^2 - (p - r)^2}. */
   void tripletTerm(float[] p, int po, float[] q, int qo, float[] r, int ro, float[] dst, int d, int n);
@@ -64,15 +68,16 @@ public interface LossKernels {
   /** {@code log sum exp(a[ao+i])}, shifted by the maximum so that it is finite wherever the result is; n >= 1. */
   float logSumExp(float[] a, int ao, int n);
 
+  /** Cross-entropy of a distribution: {@code sum label[lo+i] * (logSumExp - pred[po+i])}. */
+  float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n);
+
   // ---- reductions over a strided class axis, lane-parallel across positions --------------------------------
   // Position j in [0, n) has the values a[ao + c*stride + j] for c in [0, classes).
 
   /** {@code dst[d+j] = log sum_c exp(a[ao + c*stride + j])}, stable; classes >= 1. */
   void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);
 
-  /** {@code dst[d+j] = sum_c a[ao + c*stride + j] * b[bo + c*stride + j]}. */
-  void dotStrided(float[] a, int ao, float[] b, int bo, int classes, int stride, float[] dst, int d, int n);
-
-  /** {@code dst[d+j] = sum_c a[ao + c*stride + j]}. */
-  void sumStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);
+  /** {@code dst[d+j] = sum_c label[lo + c*stride + j] * (logSumExp[so+j] - pred[po + c*stride + j])}. */
+  void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride, float[] logSumExp,
+      int so, float[] dst, int d, int n);
 }

@@ -1,0 +1,303 @@
+package io.simdloss;
+
+import io.simdloss.internal.CtcRecursion;
+import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.Shapes;
+
+/**
+ * Gluon's {@code CTCLoss}: Connectionist Temporal Classification (Graves et al., 2006). For each sample n,
+ * {@code loss[n] = -log p(label_n | pred_n) * sampleWeight[n] * weight}, where {@code p} sums, over every
+ * alignment of the sample's frames that collapses (merge repeats, then drop blanks) to its label, the product
+ * of the per-frame softmax probabilities. It is a sum over the sequence: there is no mean.
+ *
+ * <h2>Inputs</h2>
+ * <ul>
+ *   <li>{@code pred}: unnormalized scores (a log-softmax over the classes is applied inside), rank 3 in the
+ *       {@code layout}: {@code (N, T, C)} for NTC, {@code (T, N, C)} for TNC. Class {@code C-1} is the blank,
+ *       so the alphabet proper is {@code 0 .. C-2}. {@code C >= 1} is required; with {@code C == 1} the blank
+ *       is the only class and only empty labels are valid (their loss is 0).
+ *   <li>{@code label}: class indices as integral floats, rank 2 in the {@code labelLayout}: {@code (N, L)} for
+ *       NT, {@code (L, N)} for TN. Without {@code labelLengths}, a sample's label ends at its first {@code -1}
+ *       (Gluon's padding) or at L; what follows the first -1 is ignored, whatever it holds. With
+ *       {@code labelLengths}, {@code label[n][0 .. labelLengths[n])} is the label and the rest is ignored;
+ *       -1 is then not allowed inside the length. Every value used must be an integer in {@code [0, C-2]}.
+ *   <li>{@code predLengths} (optional, shape {@code (N,)}): integers in {@code [0, T]}, the number of frames
+ *       of each sample (from the start); all T frames when absent.
+ *   <li>{@code labelLengths} (optional, shape {@code (N,)}): integers in {@code [0, L]}.
+ *   <li>{@code sampleWeight} (optional): broadcast to {@code (N,)}, so shape {@code ()}, {@code (1,)} or
+ *       {@code (N,)}.
+ * </ul>
+ *
+ * <h2>Results</h2>
+ * A label needs {@code L + #{i : l_i == l_{i-1}}} frames (a blank must separate equal consecutive labels). A
+ * sample whose label does not fit its frames has probability 0: its loss is {@code +Infinity}, or 0 with
+ * {@code zeroInfinity(true)}, which replaces +Infinity (and only that, as PyTorch's {@code zero_infinity}: a
+ * NaN from NaN scores stays NaN, so bad data is not hidden) by 0 before the weights apply. A sample with 0 frames and an empty label has loss 0.
+ * Without zeroInfinity, an infinite loss times a zero weight is NaN, as in numpy. Rounding never makes a loss
+ * negative: it is clamped at 0.
+ *
+ * <p>The recursion runs in log space in double ({@link CtcRecursion}); the per-frame log-sum-exp over the
+ * classes runs in the active kernels. A forward into the caller's buffer allocates nothing once the thread's
+ * scratch has grown to the shapes it sees. Inputs are never modified.
+ */
+public final class CTCLoss extends Loss {
+  private final String layout;
+  private final String labelLayout;
+  private final boolean zeroInfinity;
+
+  /** Gluon's defaults: layout NTC, label layout NT (batch axis 0), weight None; zeroInfinity false. */
+  public CTCLoss() {
+    this(builder());
+  }
+
+  private CTCLoss(Builder b) {
+    super(b.weight, b.labelLayout.indexOf('N'));
+    this.layout = b.layout;
+    this.labelLayout = b.labelLayout;
+    this.zeroInfinity = b.zeroInfinity;
+  }
+
+  /** A builder starting from Gluon's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The layout of pred, {@code NTC} or {@code TNC}. */
+  public String layout() {
+    return layout;
+  }
+
+  /** The layout of label, {@code NT} or {@code TN}. */
+  public String labelLayout() {
+    return labelLayout;
+  }
+
+  /** Whether non-finite losses are replaced by 0. */
+  public boolean zeroInfinity() {
+    return zeroInfinity;
+  }
+
+  /** The per-sample loss, a new array of length N. */
+  public float[] forward(Tensor pred, Tensor label) {
+    return forward(pred, label, null, null, null);
+  }
+
+  /**
+   * The per-sample loss, a new array of length N; {@code predLengths}, {@code labelLengths} and
+   * {@code sampleWeight} may each be null.
+   */
+  public float[] forward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths, Tensor sampleWeight) {
+    checkPred(pred);
+    return forward(pred, label, predLengths, labelLengths, sampleWeight, new float[batch(pred)]);
+  }
+
+  /**
+   * As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor)}, writing into {@code out} (length N) and
+   * returning it. Every argument is validated before {@code out} is written.
+   */
+  public float[] forward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths, Tensor sampleWeight,
+      float[] out) {
+    checkPred(pred);
+    int[] ps = pred.shapeView();
+    boolean ntc = layout.equals("NTC");
+    int samples = ntc ? ps[0] : ps[1];
+    int frames = ntc ? ps[1] : ps[0];
+    int classes = ps[2];
+    checkLabelShape(label, samples);
+    int labelAxis = batchAxis() == 0 ? 1 : 0;
+    int maxLabel = label.shapeView()[labelAxis];
+    Shapes.output("out", out, samples);
+    checkLengths("predLengths", predLengths, samples, frames, "T");
+    checkLengths("labelLengths", labelLengths, samples, maxLabel, "L");
+    checkLabelValues(label, labelLengths, samples, maxLabel, classes);
+    checkSampleWeight(sampleWeight, samples);
+
+    float[] p = pred.data();
+    float[] l = label.data();
+    int sampleStride = ntc ? frames * classes : classes;
+    int frameStride = ntc ? classes : samples * classes;
+    int labelSampleStride = batchAxis() == 0 ? maxLabel : 1;
+    int labelStride = batchAxis() == 0 ? 1 : samples;
+    double w = weightOrOne();
+    LossKernels k = kernels();
+    CtcRecursion.Scratch scratch = CtcRecursion.Scratch.get();
+    for (int n = 0; n < samples; n++) {
+      int labelOffset = n * labelSampleStride;
+      int length = labelLengths != null
+          ? (int) labelLengths.data()[n]
+          : paddedLength(l, labelOffset, labelStride, maxLabel);
+      int used = predLengths != null ? (int) predLengths.data()[n] : frames;
+      double nll = CtcRecursion.negLogLikelihood(k, p, n * sampleStride, frameStride, classes, used, l,
+          labelOffset, labelStride, length, scratch);
+      if (zeroInfinity && nll == Double.POSITIVE_INFINITY) {
+        nll = 0d;
+      }
+      if (sampleWeight != null) {
+        float[] sw = sampleWeight.data();
+        nll *= sw.length == 1 ? sw[0] : sw[n];
+      }
+      out[n] = (float) (nll * w);
+    }
+    return out;
+  }
+
+  /** The index of the first -1 in the sample's label, or L when there is none. */
+  private static int paddedLength(float[] label, int offset, int stride, int maxLabel) {
+    for (int i = 0; i < maxLabel; i++) {
+      if (label[offset + i * stride] == -1f) {
+        return i;
+      }
+    }
+    return maxLabel;
+  }
+
+  private int batch(Tensor pred) {
+    return layout.equals("NTC") ? pred.dim(0) : pred.dim(1);
+  }
+
+  private void checkPred(Tensor pred) {
+    Shapes.required("pred", pred);
+    int[] ps = pred.shapeView();
+    String axes = layout.equals("NTC") ? "(N, T, C)" : "(T, N, C)";
+    if (ps.length != 3) {
+      throw new IllegalArgumentException("pred: expected rank 3 " + axes + " for layout " + layout
+          + ", got shape " + Shapes.format(ps));
+    }
+    if (ps[2] < 1) {
+      throw new IllegalArgumentException("pred: expected at least 1 class (C includes the blank, class C-1), "
+          + "got shape " + Shapes.format(ps) + " with C = 0");
+    }
+  }
+
+  private void checkLabelShape(Tensor label, int samples) {
+    Shapes.required("label", label);
+    int[] ls = label.shapeView();
+    String axes = batchAxis() == 0 ? "(N, L)" : "(L, N)";
+    if (ls.length != 2) {
+      throw new IllegalArgumentException("label: expected rank 2 " + axes + " for label layout " + labelLayout
+          + ", got shape " + Shapes.format(ls));
+    }
+    if (ls[batchAxis()] != samples) {
+      throw new IllegalArgumentException("label: expected batch size N = " + samples + " (pred's) along axis "
+          + batchAxis() + " " + axes + " for label layout " + labelLayout + ", got shape " + Shapes.format(ls));
+    }
+  }
+
+  /** Lengths: null, or shape (N,) holding integers in [0, max]. */
+  private static void checkLengths(String argument, Tensor lengths, int samples, int max, String maxName) {
+    if (lengths == null) {
+      return;
+    }
+    int[] s = lengths.shapeView();
+    if (s.length != 1 || s[0] != samples) {
+      throw new IllegalArgumentException(argument + ": expected shape (N,) = (" + samples + ",), got "
+          + Shapes.format(s));
+    }
+    float[] v = lengths.data();
+    for (int n = 0; n < samples; n++) {
+      float x = v[n];
+      if (!(x >= 0 && x <= max) || x != (float) Math.floor(x)) {
+        throw new IllegalArgumentException(argument + ": expected an integer in [0, " + maxName + "] = [0, " + max
+            + "], got " + x + " at n=" + n);
+      }
+    }
+  }
+
+  private void checkLabelValues(Tensor label, Tensor labelLengths, int samples, int maxLabel, int classes) {
+    float[] l = label.data();
+    int sampleStride = batchAxis() == 0 ? maxLabel : 1;
+    int stride = batchAxis() == 0 ? 1 : samples;
+    int top = classes - 2; // the largest class index; the blank C-1 is not a label
+    for (int n = 0; n < samples; n++) {
+      int offset = n * sampleStride;
+      int length = labelLengths == null ? maxLabel : (int) labelLengths.data()[n];
+      for (int i = 0; i < length; i++) {
+        float v = l[offset + i * stride];
+        if (labelLengths == null && v == -1f) {
+          break; // padding: the rest is ignored
+        }
+        if (!(v >= 0 && v <= top) || v != (float) Math.floor(v)) {
+          String expected = top < 0
+              ? "no class index (pred has C = 1 class, the blank alone)"
+              : "a class index in [0, " + top + "]";
+          String padding = labelLengths == null
+              ? " or -1 padding"
+              : " within labelLengths[" + n + "] = " + length;
+          throw new IllegalArgumentException("label: expected " + expected + padding + ", got " + v + " at (n=" + n
+              + ", l=" + i + ")");
+        }
+      }
+    }
+  }
+
+  private static void checkSampleWeight(Tensor sampleWeight, int samples) {
+    if (sampleWeight == null) {
+      return;
+    }
+    int[] s = sampleWeight.shapeView();
+    boolean ok = s.length == 0 || (s.length == 1 && (s[0] == 1 || s[0] == samples));
+    if (!ok) {
+      throw new IllegalArgumentException("sampleWeight: expected a shape that broadcasts to the loss shape ("
+          + samples + ",): (), (1,) or (" + samples + ",), got " + Shapes.format(s));
+    }
+  }
+
+  @Override
+  void describeOptions(StringBuilder s) {
+    s.append(", layout=").append(layout)
+        .append(", label_layout=").append(labelLayout)
+        .append(", zero_infinity=").append(pythonBool(zeroInfinity));
+  }
+
+  /** Options of {@link CTCLoss}. There is no batch axis option: it follows the label layout, as in Gluon. */
+  public static final class Builder {
+    Float weight;
+    String layout = "NTC";
+    String labelLayout = "NT";
+    boolean zeroInfinity;
+
+    Builder() {}
+
+    /** Gluon's {@code layout} of pred: {@code "NTC"} (default) or {@code "TNC"}. */
+    public Builder layout(String layout) {
+      if (!"NTC".equals(layout) && !"TNC".equals(layout)) {
+        throw new IllegalArgumentException("layout: expected \"NTC\" or \"TNC\", got " + quoted(layout));
+      }
+      this.layout = layout;
+      return this;
+    }
+
+    /** Gluon's {@code label_layout}: {@code "NT"} (default, batch axis 0) or {@code "TN"} (batch axis 1). */
+    public Builder labelLayout(String labelLayout) {
+      if (!"NT".equals(labelLayout) && !"TN".equals(labelLayout)) {
+        throw new IllegalArgumentException("labelLayout: expected \"NT\" or \"TN\", got " + quoted(labelLayout));
+      }
+      this.labelLayout = labelLayout;
+      return this;
+    }
+
+    /** Gluon's {@code weight}: the global scalar weight (default None). */
+    public Builder weight(float weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    /**
+     * Whether a non-finite loss becomes 0 (default false): PyTorch's {@code zero_infinity}, which zeroes the
+     * +inf of infeasible labels; here NaN (from NaN scores) is zeroed too.
+     */
+    public Builder zeroInfinity(boolean zeroInfinity) {
+      this.zeroInfinity = zeroInfinity;
+      return this;
+    }
+
+    /** The loss with these options. */
+    public CTCLoss build() {
+      return new CTCLoss(this);
+    }
+
+    private static String quoted(String s) {
+      return s == null ? "null" : "\"" + s + "\"";
+    }
+  }
+}

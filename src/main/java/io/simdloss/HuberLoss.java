@@ -1,0 +1,65 @@
+package io.simdloss;
+
+import io.simdloss.internal.LossKernels;
+
+/**
+ * Smoothed L1, Gluon's {@code HuberLoss}: per element with {@code d = |pred - label|},
+ * {@code d > rho ? d - rho/2 : d^2 / (2 rho)}, then {@code weight * mean} over the non-batch axes.
+ * Default rho 1. (Gluon tests {@code d > rho}; at {@code d == rho} both branches equal rho/2.)
+ */
+public final class HuberLoss extends PointwiseLoss {
+  private final float rho;
+
+  /** Gluon's defaults: rho 1, weight None, batch axis 0. */
+  public HuberLoss() {
+    this(builder());
+  }
+
+  private HuberLoss(Builder b) {
+    super(b.weight, b.batchAxis);
+    if (!(b.rho > 0) || Float.isInfinite(b.rho)) {
+      throw new IllegalArgumentException("rho: expected a finite number > 0, got " + b.rho);
+    }
+    this.rho = b.rho;
+  }
+
+  /** A builder starting from Gluon's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The threshold between the quadratic and the linear part. */
+  public float rho() {
+    return rho;
+  }
+
+  @Override
+  void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len) {
+    k.huber(rho, pred, start, label, start, dst, 0, len);
+  }
+
+  @Override
+  void describeOptions(StringBuilder s) {
+    s.append(", rho=").append(rho);
+  }
+
+  /** Options of {@link HuberLoss}. */
+  public static final class Builder extends Loss.Builder<HuberLoss, Builder> {
+    float rho = 1f;
+
+    Builder() {
+      super(null);
+    }
+
+    /** Gluon's {@code rho}, default 1; must be finite and positive. */
+    public Builder rho(float rho) {
+      this.rho = rho;
+      return this;
+    }
+
+    @Override
+    public HuberLoss build() {
+      return new HuberLoss(this);
+    }
+  }
+}

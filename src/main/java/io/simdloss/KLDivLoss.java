@@ -1,0 +1,128 @@
+package io.simdloss;
+
+import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.Shapes;
+import io.simdloss.internal.Workspace;
+
+/**
+ * Gluon's {@code KLDivLoss}: per element {@code label * (log(label + 1e-12) - p)} where {@code p = pred} when
+ * {@code fromLogits} (default: pred holds log probabilities) and {@code p = log_softmax(pred)} over {@code axis}
+ * otherwise; then {@code weight * mean} over the non-batch axes. label has pred's number of elements.
+ */
+public final class KLDivLoss extends LabeledLoss {
+  private final boolean fromLogits;
+  private final int axis;
+
+  /** Gluon's defaults: fromLogits true, axis -1, weight None, batch axis 0. */
+  public KLDivLoss() {
+    this(builder());
+  }
+
+  private KLDivLoss(Builder b) {
+    super(b.weight, b.batchAxis);
+    this.fromLogits = b.fromLogits;
+    this.axis = b.axis;
+  }
+
+  /** A builder starting from Gluon's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether pred holds log probabilities (true) or unnormalized scores (false). */
+  public boolean fromLogits() {
+    return fromLogits;
+  }
+
+  /** The axis of the log-softmax when fromLogits is false (negative counts from the end). */
+  public int axis() {
+    return axis;
+  }
+
+  @Override
+  int[] bind(Workspace ws, Tensor pred, Tensor label) {
+    int[] shape = pred.shapeView();
+    checkSameSize("label", label, pred);
+    ws.a = pred.data();
+    ws.b = label.data();
+    if (!fromLogits) {
+      int softmaxAxis = Shapes.axis("axis", axis, shape.length);
+      ws.classes = shape[softmaxAxis];
+      ws.classStride = Shapes.product(shape, softmaxAxis + 1, shape.length);
+      ws.cache(ws.classStride);
+      ws.cachedKey = -1;
+    }
+    return shape;
+  }
+
+  @Override
+  void fill(Workspace ws, int start, int len, float[] dst) {
+    LossKernels k = kernels();
+    if (fromLogits) {
+      k.klDivergence(ws.b, start, ws.a, start, 0f, dst, 0, len);
+      return;
+    }
+    // Element f sits at (outer, c, inner) with f = (outer * classes + c) * stride + inner; its log-softmax
+    // shift is the log-sum-exp at position (outer, inner), computed once per outer block into the cache.
+    float[] pred = ws.a;
+    int classes = ws.classes;
+    int stride = ws.classStride;
+    int block = classes * stride;
+    int done = 0;
+    while (done < len) {
+      int f = start + done;
+      int outer = f / block;
+      if (ws.cachedKey != outer) {
+        if (stride == 1) {
+          ws.cache[0] = k.logSumExp(pred, outer * block, classes);
+        } else {
+          k.logSumExpStrided(pred, outer * block, classes, stride, ws.cache, 0, stride);
+        }
+        ws.cachedKey = outer;
+      }
+      if (stride == 1) {
+        // a contiguous class row: one shift for the rest of the row
+        int count = Math.min(block - f % block, len - done);
+        k.klDivergence(ws.b, f, pred, f, ws.cache[0], dst, done, count);
+        done += count;
+      } else {
+        int inner = f % stride;
+        int count = Math.min(stride - inner, len - done);
+        k.klDivergenceShifted(ws.b, f, pred, f, ws.cache, inner, dst, done, count);
+        done += count;
+      }
+    }
+  }
+
+  @Override
+  void describeOptions(StringBuilder s) {
+    s.append(", from_logits=").append(pythonBool(fromLogits)).append(", axis=").append(axis);
+  }
+
+  /** Options of {@link KLDivLoss}. */
+  public static final class Builder extends Loss.Builder<KLDivLoss, Builder> {
+    boolean fromLogits = true;
+    int axis = -1;
+
+    Builder() {
+      super(null);
+    }
+
+    /** Gluon's {@code from_logits}, default true: pred holds log probabilities. */
+    public Builder fromLogits(boolean fromLogits) {
+      this.fromLogits = fromLogits;
+      return this;
+    }
+
+    /** Gluon's {@code axis}, default -1: the axis of the log-softmax when fromLogits is false. */
+    public Builder axis(int axis) {
+      this.axis = axis;
+      return this;
+    }
+
+    @Override
+    public KLDivLoss build() {
+      return new KLDivLoss(this);
+    }
+  }
+}

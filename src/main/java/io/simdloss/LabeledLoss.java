@@ -1,0 +1,80 @@
+package io.simdloss;
+
+import io.simdloss.internal.SampleReduction;
+import io.simdloss.internal.Shapes;
+import io.simdloss.internal.Workspace;
+
+/**
+ * A loss of a prediction against a label with an optional sample weight, reduced to one value per sample by
+ * the mean over every axis except the batch axis: {@code out[n] = scale * mean(loss * sampleWeight)} where
+ * {@code scale} is the global weight (halved for {@link L2Loss}).
+ */
+public abstract class LabeledLoss extends Loss {
+  private final SampleReduction.ElementSource source = this::fill;
+
+  LabeledLoss(Float weight, int batchAxis) {
+    super(weight, batchAxis);
+  }
+
+  /** The per-sample loss, a new array of the batch axis's size. */
+  public final float[] forward(Tensor pred, Tensor label) {
+    return forward(pred, label, null);
+  }
+
+  /**
+   * The per-sample loss with a sample weight that broadcasts to the loss's shape by numpy rules (scalar,
+   * per sample such as (N, 1), per class such as (C,), or the full shape); {@code sampleWeight} may be null.
+   */
+  public final float[] forward(Tensor pred, Tensor label, Tensor sampleWeight) {
+    Shapes.required("pred", pred);
+    int axis = Shapes.axis("batchAxis", batchAxis(), pred.rank());
+    return forward(pred, label, sampleWeight, new float[samples(pred.shapeView(), axis)]);
+  }
+
+  /**
+   * As {@link #forward(Tensor, Tensor, Tensor)}, writing into {@code out} (length: the batch axis's size) and
+   * returning it. Allocates nothing once this thread's workspace has grown to the shapes it sees.
+   */
+  public final float[] forward(Tensor pred, Tensor label, Tensor sampleWeight, float[] out) {
+    Shapes.required("pred", pred);
+    Shapes.required("label", label);
+    int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
+    int samples = samples(pred.shapeView(), batch);
+    Shapes.output("out", out, samples);
+    Workspace ws = Workspace.get();
+    try {
+      int[] lossShape = bind(ws, pred, label);
+      double[] sums = sumPerSample(ws, source, lossShape, batch, sampleWeight);
+      int perSample = samples == 0 ? 0 : Shapes.product(lossShape, 0, lossShape.length) / samples;
+      double scale = scale() / perSample;
+      for (int n = 0; n < samples; n++) {
+        out[n] = (float) (sums[n] * scale);
+      }
+    } finally {
+      ws.release();
+    }
+    return out;
+  }
+
+  /**
+   * The length of the output: the loss tensor's size along the batch axis (pred's, unless the loss
+   * reduces that axis itself).
+   */
+  int samples(int[] predShape, int batchAxis) {
+    return predShape[batchAxis];
+  }
+
+  /** The factor applied to the mean: the global weight (1 when None). */
+  double scale() {
+    return weightOrOne();
+  }
+
+  /**
+   * Validates label against pred, stores the operands in the workspace and returns the shape of the
+   * elementwise loss tensor (pred's shape, or a workspace array).
+   */
+  abstract int[] bind(Workspace ws, Tensor pred, Tensor label);
+
+  /** Produces elements {@code [start, start+len)} of the flat elementwise loss into {@code dst[0..len)}. */
+  abstract void fill(Workspace ws, int start, int len, float[] dst);
+}

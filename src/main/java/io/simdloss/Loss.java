@@ -1,0 +1,129 @@
+package io.simdloss;
+
+import io.simdloss.internal.KernelProvider;
+import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.SampleReduction;
+import io.simdloss.internal.Shapes;
+import io.simdloss.internal.Workspace;
+
+/**
+ * Base of every loss: Gluon's {@code Loss(weight, batch_axis)}. Losses are immutable and thread-safe; their
+ * {@code toString()} shows every option, like Gluon's repr.
+ *
+ * <p>{@code weight} is Gluon's global scalar weight: {@code null} stands for Gluon's {@code None} (no
+ * weighting, the same result as 1). It multiplies the loss after the sample weight.
+ */
+public abstract class Loss {
+  private final Float weight;
+  private final int batchAxis;
+
+  Loss(Float weight, int batchAxis) {
+    if (weight != null && Float.isNaN(weight)) {
+      throw new IllegalArgumentException("weight: expected a number, got NaN");
+    }
+    this.weight = weight;
+    this.batchAxis = batchAxis;
+  }
+
+  /** The global weight, or null for Gluon's {@code None}. */
+  public final Float weight() {
+    return weight;
+  }
+
+  /** The batch axis as given (it may be negative, counted from the end, as in numpy). */
+  public final int batchAxis() {
+    return batchAxis;
+  }
+
+  /** The weight, 1 when it is None. */
+  final double weightOrOne() {
+    return weight == null ? 1d : weight;
+  }
+
+  /** Appends {@code , name=value} for each option beyond batch_axis and w. */
+  abstract void describeOptions(StringBuilder s);
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder(gluonName())
+        .append("(batch_axis=").append(batchAxis)
+        .append(", w=").append(weight == null ? "None" : weight.toString());
+    describeOptions(s);
+    return s.append(')').toString();
+  }
+
+  /** The Gluon class name shown by toString (an alias shows the class it stands for). */
+  String gluonName() {
+    return getClass().getSimpleName();
+  }
+
+  static String pythonBool(boolean b) {
+    return b ? "True" : "False";
+  }
+
+  /**
+   * Sums an elementwise loss per sample (see {@link SampleReduction}) and leaves the sums in the workspace.
+   * Validates the sample weight against the loss shape first.
+   */
+  static double[] sumPerSample(Workspace ws, SampleReduction.ElementSource source, int[] lossShape,
+      int batchAxis, Tensor sampleWeight) {
+    float[] weightData = null;
+    int[] weightShape = null;
+    if (sampleWeight != null) {
+      weightShape = sampleWeight.shapeView();
+      SampleReduction.checkBroadcast("sampleWeight", weightShape, lossShape);
+      weightData = sampleWeight.data();
+    }
+    SampleReduction.sumPerSample(kernels(), ws, source, lossShape, batchAxis, weightData, weightShape);
+    return SampleReduction.sums(ws);
+  }
+
+  static LossKernels kernels() {
+    return KernelProvider.get();
+  }
+
+  /** Checks that {@code other} has as many elements as {@code pred}, Gluon's reshape_like rule. */
+  static void checkSameSize(String argument, Tensor other, Tensor pred) {
+    Shapes.required(argument, other);
+    if (other.size() != pred.size()) {
+      throw new IllegalArgumentException(argument + ": expected " + pred.size() + " elements to reshape like pred "
+          + Shapes.format(pred.shapeView()) + ", got shape " + Shapes.format(other.shapeView()) + " with "
+          + other.size() + " elements");
+    }
+  }
+
+  /**
+   * The builder every loss's builder extends: Gluon's {@code weight} and {@code batch_axis}.
+   *
+   * @param <L> the loss built
+   * @param <B> the concrete builder, returned by each setter
+   */
+  public abstract static class Builder<L extends Loss, B extends Builder<L, B>> {
+    Float weight;
+    int batchAxis;
+
+    Builder(Float defaultWeight) {
+      this.weight = defaultWeight;
+    }
+
+    /** Gluon's {@code weight}: the global scalar weight. */
+    public final B weight(float weight) {
+      this.weight = weight;
+      return self();
+    }
+
+    /** Gluon's {@code batch_axis}, default 0; negative values count from the end. */
+    public final B batchAxis(int batchAxis) {
+      this.batchAxis = batchAxis;
+      return self();
+    }
+
+    @SuppressWarnings("unchecked")
+    final B self() {
+      return (B) this;
+    }
+
+    /** The loss with these options. */
+    public abstract L build();
+  }
+}

@@ -1,0 +1,207 @@
+package io.simdloss;
+
+import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.Shapes;
+import io.simdloss.internal.Workspace;
+
+/**
+ * Gluon's {@code SoftmaxCrossEntropyLoss} (alias {@link SoftmaxCELoss}). With {@code p = log_softmax(pred)}
+ * over {@code axis} (or {@code p = pred} when {@code fromLogits}):
+ * <ul>
+ *   <li>sparse labels (default): {@code L = -p[label]}; label holds class indices as integral floats in
+ *       [0, C) and has pred's shape without the class axis (the same shape with the class axis of size 1 is
+ *       accepted too);
+ *   <li>dense labels: {@code L = -sum_c label_c p_c}; label has pred's number of elements (reshaped like pred).
+ * </ul>
+ * The per-position loss keeps the class axis as size 1, so the sample weight broadcasts against pred's shape
+ * with the class axis set to 1; then {@code weight * mean} over the non-batch axes.
+ *
+ * <p>log_softmax is {@code x - logsumexp(x)}, shifted by the maximum: finite for logits of any finite size.
+ */
+public class SoftmaxCrossEntropyLoss extends LabeledLoss {
+  private final int axis;
+  private final boolean sparseLabel;
+  private final boolean fromLogits;
+
+  /** Gluon's defaults: axis -1, sparseLabel true, fromLogits false, weight None, batch axis 0. */
+  public SoftmaxCrossEntropyLoss() {
+    this(builder());
+  }
+
+  SoftmaxCrossEntropyLoss(Builder b) {
+    super(b.weight, b.batchAxis);
+    this.axis = b.axis;
+    this.sparseLabel = b.sparseLabel;
+    this.fromLogits = b.fromLogits;
+  }
+
+  /** A builder starting from Gluon's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The class axis as given (negative counts from the end). */
+  public final int axis() {
+    return axis;
+  }
+
+  /** Whether labels are class indices. */
+  public final boolean sparseLabel() {
+    return sparseLabel;
+  }
+
+  /** Whether pred already holds log probabilities. */
+  public final boolean fromLogits() {
+    return fromLogits;
+  }
+
+  /** When the class axis is the batch axis, Gluon's keepdims loss has size 1 there: one output. */
+  @Override
+  final int samples(int[] predShape, int batchAxis) {
+    return Shapes.axis("axis", axis, predShape.length) == batchAxis ? 1 : predShape[batchAxis];
+  }
+
+  @Override
+  final int[] bind(Workspace ws, Tensor pred, Tensor label) {
+    int[] shape = pred.shapeView();
+    int classAxis = Shapes.axis("axis", axis, shape.length);
+    int classes = shape[classAxis];
+    if (classes == 0) {
+      // No class to pick or to sum over: Gluon would fail to pick; refuse clearly.
+      throw new IllegalArgumentException("pred: expected at least one class along axis " + classAxis
+          + ", got shape " + Shapes.format(shape));
+    }
+    if (sparseLabel) {
+      checkSparseLabel(label, shape, classAxis);
+    } else {
+      checkSameSize("label", label, pred);
+    }
+    ws.a = pred.data();
+    ws.b = label.data();
+    ws.classes = classes;
+    ws.classStride = Shapes.product(shape, classAxis + 1, shape.length);
+    int[] lossShape = ws.shape(shape.length);
+    System.arraycopy(shape, 0, lossShape, 0, shape.length);
+    lossShape[classAxis] = 1;
+    return lossShape;
+  }
+
+  private static void checkSparseLabel(Tensor label, int[] shape, int classAxis) {
+    Shapes.required("label", label);
+    int[] ls = label.shapeView();
+    boolean ok = ls.length == shape.length - 1 || ls.length == shape.length;
+    for (int i = 0, j = 0; ok && i < shape.length; i++) {
+      if (i == classAxis) {
+        if (ls.length == shape.length) {
+          ok = ls[j++] == 1;
+        }
+      } else {
+        ok = ls[j++] == shape[i];
+      }
+    }
+    if (!ok) {
+      int[] expected = new int[shape.length - 1];
+      for (int i = 0, j = 0; i < shape.length; i++) {
+        if (i != classAxis) {
+          expected[j++] = shape[i];
+        }
+      }
+      throw new IllegalArgumentException("label: expected pred's shape without the class axis "
+          + Shapes.format(expected) + " (sparse labels), got " + Shapes.format(ls));
+    }
+    float[] values = label.data();
+    int classes = shape[classAxis];
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      if (!(v >= 0 && v < classes) || v != (float) Math.floor(v)) {
+        throw new IllegalArgumentException("label: expected class indices, integers in [0, " + classes
+            + "), got " + v + " at index " + i);
+      }
+    }
+  }
+
+  @Override
+  final void fill(Workspace ws, int start, int len, float[] dst) {
+    LossKernels k = kernels();
+    float[] pred = ws.a;
+    float[] label = ws.b;
+    int classes = ws.classes;
+    int stride = ws.classStride;
+    int done = 0;
+    while (done < len) {
+      // position p = outer * stride + inner; its classes sit at pred[outer*classes*stride + c*stride + inner]
+      int p = start + done;
+      int outer = p / stride;
+      int inner = p % stride;
+      int base = outer * classes * stride + inner;
+      if (stride == 1) {
+        float lse = fromLogits ? 0f : k.logSumExp(pred, base, classes);
+        dst[done] = sparseLabel
+            ? lse - pred[base + (int) label[p]]
+            : k.crossEntropy(label, base, pred, base, lse, classes);
+        done++;
+        continue;
+      }
+      int count = Math.min(stride - inner, len - done);
+      float[] lse = ws.zeros;
+      if (!fromLogits) {
+        lse = ws.aux;
+        k.logSumExpStrided(pred, base, classes, stride, lse, 0, count);
+      }
+      if (sparseLabel) {
+        for (int j = 0; j < count; j++) {
+          dst[done + j] = lse[j] - pred[base + (int) label[p + j] * stride + j];
+        }
+      } else {
+        k.crossEntropyStrided(label, base, pred, base, classes, stride, lse, 0, dst, done, count);
+      }
+      done += count;
+    }
+  }
+
+  @Override
+  final void describeOptions(StringBuilder s) {
+    s.append(", axis=").append(axis)
+        .append(", sparse_label=").append(pythonBool(sparseLabel))
+        .append(", from_logits=").append(pythonBool(fromLogits));
+  }
+
+  @Override
+  final String gluonName() {
+    return "SoftmaxCrossEntropyLoss";
+  }
+
+  /** Options of {@link SoftmaxCrossEntropyLoss}. */
+  public static final class Builder extends Loss.Builder<SoftmaxCrossEntropyLoss, Builder> {
+    int axis = -1;
+    boolean sparseLabel = true;
+    boolean fromLogits;
+
+    Builder() {
+      super(null);
+    }
+
+    /** Gluon's {@code axis}, the class axis, default -1. */
+    public Builder axis(int axis) {
+      this.axis = axis;
+      return this;
+    }
+
+    /** Gluon's {@code sparse_label}, default true: labels are class indices. */
+    public Builder sparseLabel(boolean sparseLabel) {
+      this.sparseLabel = sparseLabel;
+      return this;
+    }
+
+    /** Gluon's {@code from_logits}, default false: whether pred already holds log probabilities. */
+    public Builder fromLogits(boolean fromLogits) {
+      this.fromLogits = fromLogits;
+      return this;
+    }
+
+    @Override
+    public SoftmaxCrossEntropyLoss build() {
+      return new SoftmaxCrossEntropyLoss(this);
+    }
+  }
+}

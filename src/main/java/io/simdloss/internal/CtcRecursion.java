@@ -1,0 +1,251 @@
+package io.simdloss.internal;
+
+/**
+ * The CTC forward (alpha) recursion in log space for one sample, after Graves et al. (2006) and in the style of
+ * PyTorch's {@code aten/src/ATen/native/LossCTC.cpp}.
+ *
+ * <h2>Notation</h2>
+ * <ul>
+ *   <li>{@code x[t, c]}: the unnormalized score of class {@code c} at frame {@code t}, {@code 0 <= t < T},
+ *       {@code 0 <= c < C}. Frame {@code t}'s C scores are contiguous: {@code pred[offset + t*frameStride + c]}.
+ *       For layout NTC (pred[n][t][c]) {@code offset = n*T*C, frameStride = C}; for TNC (pred[t][n][c])
+ *       {@code offset = n*C, frameStride = N*C}.
+ *   <li>{@code lse_t = log sum_c exp(x[t, c])} from {@link LossKernels#logSumExp} (vectorized over the
+ *       alphabet), and {@code y[t, c] = x[t, c] - lse_t}, the log-softmax: the log-probability of class c at t.
+ *   <li>blank {@code b = C - 1}; target {@code l = l_1 .. l_L}; the extended target
+ *       {@code l' = b, l_1, b, l_2, ..., b, l_L, b} of length {@code S = 2L + 1}: {@code l'(s) = b} for even s,
+ *       {@code l'(s) = l_{(s+1)/2}} for odd s.
+ * </ul>
+ *
+ * <h2>Forward recursion</h2>
+ * {@code alpha_t(s)} is the log of the total probability of the alignment prefixes of frames {@code 0..t} that
+ * end in position s of l':
+ * <pre>
+ *   alpha_0(0) = y[0, b]
+ *   alpha_0(1) = y[0, l_1]                    (when L &gt;= 1)
+ *   alpha_0(s) = -inf                         for s &gt;= 2
+ *
+ *   alpha_t(s) = y[t, l'(s)] + logsumexp( alpha_{t-1}(s),
+ *                                         alpha_{t-1}(s-1)                 if s &gt;= 1,
+ *                                         alpha_{t-1}(s-2)                 if skip(s) )
+ *   skip(s)    = s &gt;= 2 and l'(s) != b and l'(s) != l'(s-2)
+ *
+ *   -log p(l | x) = -logsumexp( alpha_{T-1}(S-1), alpha_{T-1}(S-2) )   (L &gt;= 1)
+ *                 = -alpha_{T-1}(0)                                     (L == 0: the all-blank path)
+ * </pre>
+ * The skip transition jumps over a blank between two different labels; between two equal labels the blank
+ * is mandatory, which is why a target needs {@code L + #{i : l_i == l_{i-1}}} frames ({@link #requiredFrames}).
+ * With {@code T == 0} the only alignment is the empty one: {@code -log p = 0} for {@code L == 0}, {@code +inf}
+ * otherwise.
+ *
+ * <h2>Numerics</h2>
+ * {@code logsumexp} of two or three terms is {@code m + log1p(sum_{other terms} exp(a_i - m))} with m the
+ * maximum, and {@code -inf} when m is {@code -inf} (so {@code -inf - -inf} never produces NaN); NaN inputs
+ * propagate. The recursion state is <b>double</b>: the per-cell work is scalar anyway (a gather of
+ * {@code x[t, l'(s)]}, one or two {@code exp} and a {@code log1p}), where double costs the same as float in
+ * Java, while it keeps the recursion's own rounding (T*S additions in log space) far below the float error of
+ * the inputs. Only {@code lse_t} is float, computed by the active kernels; {@code y} is formed in double from
+ * the float score and the float {@code lse_t}.
+ *
+ * <h2>Extending to gradients</h2>
+ * The recursion is split into {@link #frameNormalizers} (fills {@code lse_t}), {@link #extend} (fills l'),
+ * {@link #alphaInit} and {@link #alphaStep} which write one row into any {@code (double[], offset)}: the loss
+ * alternates two rows, a gradient pass would keep the whole T x S lattice ({@code row t at t*S}) and add the
+ * mirrored beta recursion
+ * <pre>
+ *   beta_{T-1}(S-1) = y[T-1, b],  beta_{T-1}(S-2) = y[T-1, l_L],  others -inf
+ *   beta_t(s) = y[t, l'(s)] + logsumexp( beta_{t+1}(s), beta_{t+1}(s+1), beta_{t+1}(s+2) if skip(s+2) )
+ * </pre>
+ * with the gradient w.r.t. the logits
+ * {@code d(-log p)/dx[t, c] = exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p)}
+ * (softmax minus posterior occupancy; y is counted in both alpha and beta, hence {@code - y}), reusing
+ * {@code lse_t} from the scratch.
+ *
+ * <p>Nothing here allocates: buffers come from a per-thread {@link Scratch} that only grows. Nothing validates:
+ * the caller has checked shapes, label values ({@code 0 <= l_i <= C-2}) and lengths.
+ */
+public final class CtcRecursion {
+  private CtcRecursion() {}
+
+  /**
+   * Per-thread reusable buffers of the recursion. Each buffer only grows; one recursion at a time runs per
+   * thread. It never holds references to the caller's arrays.
+   */
+  public static final class Scratch {
+    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+    /** {@code lse_t} per frame. */
+    float[] lse = new float[0];
+    /** The extended target l'. */
+    int[] ext = new int[0];
+    /** Two alpha rows (the previous and the current frame). */
+    double[] alphaA = new double[0];
+    double[] alphaB = new double[0];
+
+    private Scratch() {}
+
+    /** This thread's scratch. */
+    public static Scratch get() {
+      return LOCAL.get();
+    }
+
+    void ensure(int frames, int extendedLength) {
+      if (lse.length < frames) {
+        lse = new float[frames];
+      }
+      if (ext.length < extendedLength) {
+        ext = new int[extendedLength];
+        alphaA = new double[extendedLength];
+        alphaB = new double[extendedLength];
+      }
+    }
+  }
+
+  /**
+   * The fewest frames that can emit the target {@code label[labelOffset + i*labelStride]},
+   * {@code 0 <= i < labelLength}: one per label plus one blank between each pair of equal consecutive labels.
+   * Labels are integral floats (validated by the caller).
+   */
+  public static long requiredFrames(float[] label, int labelOffset, int labelStride, int labelLength) {
+    long required = labelLength;
+    for (int i = 1; i < labelLength; i++) {
+      if (label[labelOffset + i * labelStride] == label[labelOffset + (i - 1) * labelStride]) {
+        required++;
+      }
+    }
+    return required;
+  }
+
+  /**
+   * {@code -log p(label | pred)} for one sample: the negative log of the total probability of every alignment of
+   * {@code frames} frames that collapses (merge repeats, then drop blanks) to the label.
+   *
+   * @param k the kernels computing {@code lse_t}
+   * @param pred the scores; frame t's classes at {@code pred[offset + t*frameStride + c]}
+   * @param classes C &gt;= 1; the blank is C-1
+   * @param frames T_n &gt;= 0, the number of frames used
+   * @param label the labels (integral floats in [0, C-2]) at {@code label[labelOffset + i*labelStride]}
+   * @param labelLength L &gt;= 0
+   * @return the loss, in [0, +inf] (clamped at 0 against the rounding of the float lse_t); +inf when the label
+   *     cannot be emitted in {@code frames} frames; NaN when the frames used hold NaN (or +inf)
+   */
+  public static double negLogLikelihood(LossKernels k, float[] pred, int offset, int frameStride, int classes,
+      int frames, float[] label, int labelOffset, int labelStride, int labelLength, Scratch scratch) {
+    if (requiredFrames(label, labelOffset, labelStride, labelLength) > frames) {
+      return Double.POSITIVE_INFINITY; // also covers frames == 0 with a non-empty label
+    }
+    if (frames == 0) {
+      return 0d; // the empty alignment emits the empty label with probability 1
+    }
+    int extended = 2 * labelLength + 1; // labelLength <= frames, so no overflow for any array-backed T
+    scratch.ensure(frames, extended);
+    float[] lse = scratch.lse;
+    int[] ext = scratch.ext;
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, lse);
+    extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
+
+    double[] prev = scratch.alphaA;
+    double[] cur = scratch.alphaB;
+    alphaInit(pred, offset, lse[0], ext, extended, prev, 0);
+    for (int t = 1; t < frames; t++) {
+      alphaStep(pred, offset + t * frameStride, lse[t], ext, extended, prev, 0, cur, 0);
+      double[] swap = prev;
+      prev = cur;
+      cur = swap;
+    }
+    double logLikelihood = extended == 1 ? prev[0] : logAddExp(prev[extended - 1], prev[extended - 2]);
+    // A probability is at most 1: clamp the rounding of the float lse_t (it can make y[t, c] a hair above 0)
+    // so that the loss is never negative; this also turns -0.0 into 0.0. NaN stays NaN.
+    return logLikelihood >= 0d ? 0d : -logLikelihood;
+  }
+
+  /** Fills {@code lse[t] = log sum_c exp(pred[offset + t*frameStride + c])} for {@code 0 <= t < frames}. */
+  public static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes,
+      int frames, float[] lse) {
+    for (int t = 0; t < frames; t++) {
+      lse[t] = k.logSumExp(pred, offset + t * frameStride, classes);
+    }
+  }
+
+  /** Fills {@code ext[0 .. 2L+1)} with the extended target {@code blank, l_1, blank, ..., l_L, blank}. */
+  public static void extend(float[] label, int labelOffset, int labelStride, int labelLength, int blank,
+      int[] ext) {
+    ext[0] = blank;
+    for (int i = 0; i < labelLength; i++) {
+      ext[2 * i + 1] = (int) label[labelOffset + i * labelStride];
+      ext[2 * i + 2] = blank;
+    }
+  }
+
+  /**
+   * Writes alpha_0 into {@code alpha[a .. a+extended)}: {@code y[0, b]}, {@code y[0, l_1]}, then -inf.
+   *
+   * @param frame the offset of frame 0's scores in pred
+   */
+  public static void alphaInit(float[] pred, int frame, float lse, int[] ext, int extended, double[] alpha,
+      int a) {
+    alpha[a] = (double) pred[frame + ext[0]] - lse;
+    if (extended > 1) {
+      alpha[a + 1] = (double) pred[frame + ext[1]] - lse;
+    }
+    for (int s = 2; s < extended; s++) {
+      alpha[a + s] = Double.NEGATIVE_INFINITY;
+    }
+  }
+
+  /**
+   * One step of the recursion: writes alpha_t into {@code cur[c .. c+extended)} from alpha_{t-1} in
+   * {@code prev[p .. p+extended)} (the two ranges must not overlap).
+   *
+   * @param frame the offset of frame t's scores in pred
+   * @param lse frame t's log-sum-exp
+   */
+  public static void alphaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] prev, int p,
+      double[] cur, int c) {
+    // s = 0: only the stay transition (blank before the first label)
+    cur[c] = prev[p] + ((double) pred[frame + ext[0]] - lse);
+    for (int s = 1; s < extended; s++) {
+      int label = ext[s];
+      double stay = prev[p + s];
+      double advance = prev[p + s - 1];
+      double sum;
+      if ((s & 1) == 1 && s >= 3 && label != ext[s - 2]) {
+        sum = logAddExp(stay, advance, prev[p + s - 2]);
+      } else {
+        sum = logAddExp(stay, advance);
+      }
+      cur[c + s] = sum + ((double) pred[frame + label] - lse);
+    }
+  }
+
+  /**
+   * {@code log(exp(a) + exp(b))} as {@code max + log1p(exp(-|a - b|))}; -inf when both are -inf, +inf when
+   * either is +inf, NaN when either is NaN.
+   */
+  public static double logAddExp(double a, double b) {
+    double max = Math.max(a, b); // NaN if either is NaN
+    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
+      return max;
+    }
+    double min = Math.min(a, b);
+    return min == Double.NEGATIVE_INFINITY ? max : max + Math.log1p(Math.exp(min - max));
+  }
+
+  /** {@code log(exp(a) + exp(b) + exp(c))}, with the same conventions as {@link #logAddExp(double, double)}. */
+  public static double logAddExp(double a, double b, double c) {
+    double max = Math.max(a, Math.max(b, c));
+    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY || Double.isNaN(max)) {
+      return max;
+    }
+    // exp(-inf - max) = 0 for the -inf terms; the maximum contributes the 1 inside log1p (once, even if tied).
+    double rest;
+    if (a == max) {
+      rest = Math.exp(b - max) + Math.exp(c - max);
+    } else if (b == max) {
+      rest = Math.exp(a - max) + Math.exp(c - max);
+    } else {
+      rest = Math.exp(a - max) + Math.exp(b - max);
+    }
+    return rest == 0d ? max : max + Math.log1p(rest);
+  }
+}

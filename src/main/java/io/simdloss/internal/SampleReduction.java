@@ -1,0 +1,154 @@
+package io.simdloss.internal;
+
+/**
+ * The one reduction of this library: sums an elementwise loss tensor over every axis except the batch axis,
+ * after multiplying it by a sample weight that broadcasts to the loss's shape by numpy rules.
+ *
+ * <p>The loss tensor is never materialized. It is produced chunk by chunk ({@link Workspace#CHUNK} elements
+ * in flat row-major order) by an {@link ElementSource} into an L1-resident buffer, and each chunk is reduced
+ * at once. The flat order is cut into <em>runs</em>: stretches that belong to one sample and over which the
+ * sample weight is either absent, one constant, or a contiguous stretch of its own data. A run is reduced by
+ * one kernel call ({@code sum}, or {@code dot} with the weights), whatever the shape; the loop over runs walks
+ * an odometer over the dimensions in front of the run.
+ *
+ * <p>Run sums accumulate per sample in double, so the float error of a kernel spans at most one chunk.
+ */
+public final class SampleReduction {
+  private SampleReduction() {}
+
+  /** Produces elements {@code [start, start+len)} of a flat loss tensor into {@code dst[0..len)}. */
+  public interface ElementSource {
+    void fill(Workspace ws, int start, int len, float[] dst);
+  }
+
+  /** How the sample weight varies along a run. */
+  private static final int NO_WEIGHT = 0;
+  private static final int CONSTANT_WEIGHT = 1;
+  private static final int CONTIGUOUS_WEIGHT = 2;
+
+  /**
+   * Computes, for each sample n, {@code sum over the elements of sample n of loss * sampleWeight} and leaves
+   * it in {@code sums(ws)[n]}.
+   *
+   * @param shape the loss tensor's shape (validated; product fits an int)
+   * @param batchAxis resolved batch axis
+   * @param weight the sample weight's data, or null
+   * @param weightShape its shape; it must broadcast to {@code shape} (see {@link #checkBroadcast})
+   */
+  public static void sumPerSample(LossKernels k, Workspace ws, ElementSource source, int[] shape, int batchAxis,
+      float[] weight, int[] weightShape) {
+    int rank = shape.length;
+    int samples = shape[batchAxis];
+    ws.ensure(samples, rank);
+    double[] sums = ws.sums;
+    java.util.Arrays.fill(sums, 0, samples, 0d);
+    int size = Shapes.product(shape, 0, rank);
+    if (size == 0) {
+      return;
+    }
+
+    // Weight strides aligned to the loss's dimensions (0 where the weight broadcasts).
+    int[] wStride = ws.weightStrides;
+    int wRankOffset = weight == null ? rank : rank - weightShape.length;
+    int stride = 1;
+    for (int axis = rank - 1; axis >= 0; axis--) {
+      int w = axis - wRankOffset;
+      if (w >= 0 && weightShape[w] != 1) {
+        wStride[axis] = stride;
+        stride *= weightShape[w];
+      } else {
+        wStride[axis] = 0;
+        if (w >= 0) {
+          stride *= weightShape[w];
+        }
+      }
+    }
+
+    // The run: the longest suffix of dimensions after the batch axis along which the weight is uniformly
+    // absent/constant or uniformly contiguous. Dimensions of size 1 fit either kind.
+    int mode = weight == null ? NO_WEIGHT : CONSTANT_WEIGHT;
+    int runStart = rank;
+    boolean decided = weight == null;
+    while (runStart - 1 > batchAxis) {
+      int axis = runStart - 1;
+      if (shape[axis] != 1 && weight != null) {
+        int kind = wStride[axis] == 0 ? CONSTANT_WEIGHT : CONTIGUOUS_WEIGHT;
+        if (!decided) {
+          mode = kind;
+          decided = true;
+        } else if (kind != mode) {
+          break;
+        }
+      }
+      runStart--;
+    }
+    int runLength = Shapes.product(shape, runStart, rank);
+
+    // Odometer over dimensions [0, runStart): the current run's index (its sample is index[batchAxis]) and
+    // weight offset.
+    int[] index = ws.index;
+    java.util.Arrays.fill(index, 0, rank, 0);
+    int weightOffset = 0;
+    int posInRun = 0;
+
+    float[] chunk = ws.chunk;
+    for (int start = 0; start < size; start += Workspace.CHUNK) {
+      int len = Math.min(Workspace.CHUNK, size - start);
+      source.fill(ws, start, len, chunk);
+      int p = 0;
+      while (p < len) {
+        int take = Math.min(runLength - posInRun, len - p);
+        float part;
+        switch (mode) {
+          case NO_WEIGHT:
+            part = k.sum(chunk, p, take);
+            break;
+          case CONSTANT_WEIGHT:
+            part = weight[weightOffset] * k.sum(chunk, p, take);
+            break;
+          default:
+            part = k.dot(chunk, p, weight, weightOffset + posInRun, take);
+            break;
+        }
+        sums[index[batchAxis]] += part;
+        p += take;
+        posInRun += take;
+        if (posInRun == runLength) {
+          posInRun = 0;
+          // advance the odometer over [0, runStart)
+          for (int axis = runStart - 1; axis >= 0; axis--) {
+            index[axis]++;
+            weightOffset += wStride[axis];
+            if (index[axis] < shape[axis]) {
+              break;
+            }
+            weightOffset -= wStride[axis] * shape[axis];
+            index[axis] = 0;
+          }
+        }
+      }
+    }
+  }
+
+  /** The per-sample sums left by the last {@link #sumPerSample} on this workspace. */
+  public static double[] sums(Workspace ws) {
+    return ws.sums;
+  }
+
+  /**
+   * Checks that {@code weightShape} broadcasts to {@code lossShape} by numpy rules: aligned at the right, each
+   * of its dimensions 1 or equal, and no more dimensions than the loss.
+   */
+  public static void checkBroadcast(String argument, int[] weightShape, int[] lossShape) {
+    boolean ok = weightShape.length <= lossShape.length;
+    for (int i = 1; ok && i <= weightShape.length; i++) {
+      int w = weightShape[weightShape.length - i];
+      ok = w == 1 || w == lossShape[lossShape.length - i];
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(argument + ": expected a shape that broadcasts to the loss shape "
+          + Shapes.format(lossShape) + " (numpy rules: aligned right, each dimension 1 or equal), got "
+          + Shapes.format(weightShape));
+    }
+  }
+}
