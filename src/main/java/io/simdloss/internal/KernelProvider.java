@@ -44,11 +44,12 @@ public final class KernelProvider {
   }
 
   private static final class Holder {
-    static final LossKernels INSTANCE = decide();
+    static final LossKernels INSTANCE = decide(System.getProperty(PROPERTY, "auto"));
   }
 
-  private static LossKernels decide() {
-    String requested = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+  /** The decision for a value of {@code -Dsimdloss.backend}; package-private for tests. */
+  static LossKernels decide(String property) {
+    String requested = property.trim().toLowerCase(Locale.ROOT);
     switch (requested) {
       case "scalar":
         LOG.log(System.Logger.Level.INFO, "simdloss: scalar backend (forced by -D" + PROPERTY + "=scalar)");

@@ -93,15 +93,20 @@ public final class VectorMath {
     if (x.abs().compare(VectorOperators.GT, EXP_FAST_LIMIT).anyTrue()) {
       return expWide(x);
     }
-    return expFast(x);
-  }
-
-  private static FloatVector expFast(FloatVector x) {
+    // expReduced(x, z), written out: a helper call that C2 leaves un-inlined boxes the vectors
     FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
-    FloatVector p = expReduced(x, z);
+    FloatVector n = z.sub(ROUND_MAGIC);
+    FloatVector r = n.fma(NEG_LN2, x);
+    r = n.fma(NEG_LN2_LO, r);
+    FloatVector s = r.fma(E4, E3);
+    s = s.fma(r, E2);
+    s = s.fma(r, E1);
+    s = s.fma(r, E0);
+    FloatVector p = s.fma(r, ONE).fma(r, ONE);
     return p.mul(z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
   }
 
+  /** exp for vectors with a lane of |x| > 87, an infinity: clamped input, scale applied in two steps. */
   private static FloatVector expWide(FloatVector x) {
     FloatVector xc = x.max(EXP_CLAMP_LO).min(EXP_CLAMP_HI);
     FloatVector z = xc.fma(LOG2E, ROUND_MAGIC);
@@ -122,16 +127,10 @@ public final class VectorMath {
     s = s.fma(r, E2);
     s = s.fma(r, E1);
     s = s.fma(r, E0);
-    FloatVector t = s.fma(r, ONE);
-    return t.fma(r, ONE);
+    return s.fma(r, ONE).fma(r, ONE);
   }
 
   // ---- log ------------------------------------------------------------------------------------------------
-
-  /** Lanes whose raw bits are not those of a positive, finite, normal float (see ScalarMath.SPECIAL_OFFSET). */
-  private static boolean anyNotPositiveNormal(IntVector bits) {
-    return bits.add(SPECIAL_OFFSET).compare(VectorOperators.GE, SPECIAL_FROM).anyTrue();
-  }
 
   /**
    * Lanewise natural logarithm, bit-identical per lane to {@link io.simdloss.internal.ScalarMath#log(float)}:
@@ -140,13 +139,23 @@ public final class VectorMath {
    */
   public static FloatVector log(FloatVector x) {
     IntVector ix = x.reinterpretAsInts();
-    if (anyNotPositiveNormal(ix)) {
+    // a lane that is not a positive, finite, normal float (see ScalarMath.SPECIAL_OFFSET)
+    if (ix.add(SPECIAL_OFFSET).compare(VectorOperators.GE, SPECIAL_FROM).anyTrue()) {
       return logSpecial(x);
     }
     IntVector t = ix.sub(SQRT_HALF_BITS);
     FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
     FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
-    return logReduced(f, kf);
+    // logReduced(f, kf), written out
+    FloatVector q = f.fma(L7, L6);
+    q = q.fma(f, L5);
+    q = q.fma(f, L4);
+    q = q.fma(f, L3);
+    q = q.fma(f, L2);
+    q = q.fma(f, L1);
+    q = q.fma(f, L0);
+    q = q.fma(f, NEG_HALF);
+    return kf.fma(LN2, f.mul(q).fma(f, f));
   }
 
   /** log for vectors with a zero, subnormal, negative, infinite or NaN lane. */
@@ -157,26 +166,21 @@ public final class VectorMath {
     FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
     kf = kf.sub(23f, subnormal);
     FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
-    FloatVector y = logReduced(f, kf);
+    FloatVector y = kf.fma(LN2, f.mul(logPolynomial(f)).fma(f, f));
     y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
     y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
     return y.blend(x, x.compare(VectorOperators.LE, Float.MAX_VALUE).not()); // +inf, NaN
   }
 
-  private static FloatVector logReduced(FloatVector f, FloatVector kf) {
-    FloatVector y = f.mul(logPolynomial(f)).fma(f, f);
-    return kf.fma(LN2, y);
-  }
-
   private static FloatVector logPolynomial(FloatVector f) {
-    FloatVector r = f.fma(L7, L6);
-    r = r.fma(f, L5);
-    r = r.fma(f, L4);
-    r = r.fma(f, L3);
-    r = r.fma(f, L2);
-    r = r.fma(f, L1);
-    r = r.fma(f, L0);
-    return r.fma(f, NEG_HALF);
+    FloatVector q = f.fma(L7, L6);
+    q = q.fma(f, L5);
+    q = q.fma(f, L4);
+    q = q.fma(f, L3);
+    q = q.fma(f, L2);
+    q = q.fma(f, L1);
+    q = q.fma(f, L0);
+    return q.fma(f, NEG_HALF);
   }
 
   // ---- log1p ----------------------------------------------------------------------------------------------
@@ -189,28 +193,37 @@ public final class VectorMath {
   public static FloatVector log1p(FloatVector x) {
     FloatVector u = x.add(ONE);
     IntVector iu = u.reinterpretAsInts();
-    if (anyNotPositiveNormal(iu)) {
+    if (iu.add(SPECIAL_OFFSET).compare(VectorOperators.GE, SPECIAL_FROM).anyTrue()) {
       return log1pSpecial(x, u, iu);
     }
-    return log1pNormal(x, u, iu);
-  }
-
-  /** log1p for vectors with a lane where 1 + x is zero, negative, infinite or NaN. */
-  private static FloatVector log1pSpecial(FloatVector x, FloatVector u, IntVector iu) {
-    FloatVector y = log1pNormal(x, u, iu);
-    y = y.blend(Float.NaN, u.compare(VectorOperators.LT, 0f));
-    y = y.blend(Float.NEGATIVE_INFINITY, u.compare(VectorOperators.EQ, 0f));
-    return y.blend(u, u.compare(VectorOperators.LE, Float.MAX_VALUE).not()); // +inf, NaN
-  }
-
-  private static FloatVector log1pNormal(FloatVector x, FloatVector u, IntVector iu) {
+    // log1pNormal(x, u, iu), written out
     FloatVector c = x.sub(u.sub(ONE)).div(u);
     IntVector t = iu.sub(SQRT_HALF_BITS);
     FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
     FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
-    FloatVector lo = f.mul(f).fma(logPolynomial(f), c);
-    FloatVector y = kf.fma(LN2, f.add(lo));
+    FloatVector q = f.fma(L7, L6);
+    q = q.fma(f, L5);
+    q = q.fma(f, L4);
+    q = q.fma(f, L3);
+    q = q.fma(f, L2);
+    q = q.fma(f, L1);
+    q = q.fma(f, L0);
+    q = q.fma(f, NEG_HALF);
+    FloatVector y = kf.fma(LN2, f.add(f.mul(f).fma(q, c)));
     return y.blend(x, x.compare(VectorOperators.EQ, ZERO)); // keeps the sign of -0
+  }
+
+  /** log1p for vectors with a lane where 1 + x is zero, negative, infinite or NaN (never subnormal). */
+  private static FloatVector log1pSpecial(FloatVector x, FloatVector u, IntVector iu) {
+    FloatVector c = x.sub(u.sub(ONE)).div(u);
+    IntVector t = iu.sub(SQRT_HALF_BITS);
+    FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
+    FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
+    FloatVector y = kf.fma(LN2, f.add(f.mul(f).fma(logPolynomial(f), c)));
+    y = y.blend(x, x.compare(VectorOperators.EQ, ZERO));
+    y = y.blend(Float.NaN, u.compare(VectorOperators.LT, 0f));
+    y = y.blend(Float.NEGATIVE_INFINITY, u.compare(VectorOperators.EQ, 0f));
+    return y.blend(u, u.compare(VectorOperators.LE, Float.MAX_VALUE).not()); // +inf, NaN
   }
 
   // ---- softplus -------------------------------------------------------------------------------------------
@@ -225,23 +238,45 @@ public final class VectorMath {
     if (a.compare(VectorOperators.GT, EXP_FAST_LIMIT).anyTrue()) {
       return softplusWide(t, a);
     }
-    return t.max(ZERO).add(log1pUnit(expFast(a.neg())));
+    // e = exp(-a) (as in exp) and log1pUnit(e), written out: no helper call that could stay un-inlined
+    FloatVector x = a.neg();
+    FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
+    FloatVector n = z.sub(ROUND_MAGIC);
+    FloatVector r = n.fma(NEG_LN2, x);
+    r = n.fma(NEG_LN2_LO, r);
+    FloatVector s = r.fma(E4, E3);
+    s = s.fma(r, E2);
+    s = s.fma(r, E1);
+    s = s.fma(r, E0);
+    FloatVector p = s.fma(r, ONE).fma(r, ONE);
+    FloatVector e = p.mul(z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    FloatVector w = e.fma(TWO, NEG_ONE);
+    FloatVector q = w.fma(S8, S7);
+    q = q.fma(w, S6);
+    q = q.fma(w, S5);
+    q = q.fma(w, S4);
+    q = q.fma(w, S3);
+    q = q.fma(w, S2);
+    q = q.fma(w, S1);
+    q = q.fma(w, S0);
+    return t.max(ZERO).add(e.mul(q).fma(e, e));
   }
 
+  /** softplus for vectors with a lane of |t| > 87 or an infinity. */
   private static FloatVector softplusWide(FloatVector t, FloatVector a) {
     return t.max(ZERO).add(log1pUnit(exp(a.neg())));
   }
 
   private static FloatVector log1pUnit(FloatVector e) {
     FloatVector w = e.fma(TWO, NEG_ONE);
-    FloatVector s = w.fma(S8, S7);
-    s = s.fma(w, S6);
-    s = s.fma(w, S5);
-    s = s.fma(w, S4);
-    s = s.fma(w, S3);
-    s = s.fma(w, S2);
-    s = s.fma(w, S1);
-    s = s.fma(w, S0);
-    return e.mul(s).fma(e, e);
+    FloatVector q = w.fma(S8, S7);
+    q = q.fma(w, S6);
+    q = q.fma(w, S5);
+    q = q.fma(w, S4);
+    q = q.fma(w, S3);
+    q = q.fma(w, S2);
+    q = q.fma(w, S1);
+    q = q.fma(w, S0);
+    return e.mul(q).fma(e, e);
   }
 }
