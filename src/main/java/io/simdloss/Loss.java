@@ -126,4 +126,32 @@ public abstract class Loss {
     /** The loss with these options. */
     public abstract L build();
   }
+
+  /**
+   * A builder with Gluon's {@code margin} option (default 1), shared by the hinge and triplet losses.
+   *
+   * @param <L> the loss built
+   * @param <B> the concrete builder, returned by each setter
+   */
+  public abstract static class MarginBuilder<L extends Loss, B extends MarginBuilder<L, B>> extends Builder<L, B> {
+    float margin = 1f;
+
+    MarginBuilder() {
+      super(null);
+    }
+
+    /** Gluon's {@code margin}, default 1; must be finite. */
+    public final B margin(float margin) {
+      this.margin = margin;
+      return self();
+    }
+  }
+
+  /** The one check of a margin option. */
+  static float checkMargin(float margin) {
+    if (!Float.isFinite(margin)) {
+      throw new IllegalArgumentException("margin: expected a finite number, got " + margin);
+    }
+    return margin;
+  }
 }

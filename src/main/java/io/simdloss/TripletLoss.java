@@ -21,7 +21,7 @@ public final class TripletLoss extends Loss {
 
   private TripletLoss(Builder b) {
     super(b.weight, b.batchAxis);
-    this.margin = Margins.check(b.margin);
+    this.margin = checkMargin(b.margin);
   }
 
   /** A builder starting from Gluon's defaults. */
@@ -74,20 +74,8 @@ public final class TripletLoss extends Loss {
     s.append(", margin=").append(margin);
   }
 
-  /** Options of {@link TripletLoss}. */
-  public static final class Builder extends Loss.Builder<TripletLoss, Builder> {
-    float margin = 1f;
-
-    Builder() {
-      super(null);
-    }
-
-    /** Gluon's {@code margin}, default 1; must be finite. */
-    public Builder margin(float margin) {
-      this.margin = margin;
-      return this;
-    }
-
+  /** Options of {@link TripletLoss}: margin, weight, batchAxis. */
+  public static final class Builder extends MarginBuilder<TripletLoss, Builder> {
     @Override
     public TripletLoss build() {
       return new TripletLoss(this);
