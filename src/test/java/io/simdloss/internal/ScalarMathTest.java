@@ -176,8 +176,8 @@ class ScalarMathTest {
     for (float x = -103.98f; x > -1e30f; x *= 1.01f) {
       assertBits(0f, ScalarMath.exp(x), "exp(" + x + ")");
     }
-    // every float between the smallest input that must round to MIN_VALUE and the largest that rounds to 0
-    for (float x = -103.97f; x <= -103.8f; x = Math.nextUp(x)) {
+    // every float around the threshold ln(2^-150) = -103.972077: exactly 0 below it, MIN_VALUE above it
+    for (float x = -104f; x <= -103.8f; x = Math.nextUp(x)) {
       assertBits((float) Math.exp(x), ScalarMath.exp(x), "exp(" + x + ")");
     }
   }
