@@ -32,7 +32,8 @@ import io.simdloss.internal.Shapes;
  * A label needs {@code L + #{i : l_i == l_{i-1}}} frames (a blank must separate equal consecutive labels). A
  * sample whose label does not fit its frames has probability 0: its loss is {@code +Infinity}, or 0 with
  * {@code zeroInfinity(true)}, which replaces +Infinity (and only that, as PyTorch's {@code zero_infinity}: a
- * NaN from NaN scores stays NaN, so bad data is not hidden) by 0 before the weights apply. A sample with 0 frames and an empty label has loss 0.
+ * NaN from NaN scores of a feasible sample stays NaN, so bad data is not hidden) by 0 before the weights apply.
+ * An infeasible sample is +Infinity whatever its scores: feasibility is decided before the scores are read. A sample with 0 frames and an empty label has loss 0.
  * Without zeroInfinity, an infinite loss times a zero weight is NaN, as in numpy. Rounding never makes a loss
  * negative: it is clamped at 0.
  *
@@ -283,8 +284,9 @@ public final class CTCLoss extends Loss {
     }
 
     /**
-     * Whether a non-finite loss becomes 0 (default false): PyTorch's {@code zero_infinity}, which zeroes the
-     * +inf of infeasible labels; here NaN (from NaN scores) is zeroed too.
+     * Whether an infinite loss becomes 0 (default false): PyTorch's {@code zero_infinity}, which zeroes the
+     * +inf of infeasible labels. A NaN (from NaN scores of a feasible sample) stays NaN. An infeasible sample
+     * is +inf whatever its scores, so with zeroInfinity it is 0 even when its scores hold NaN.
      */
     public Builder zeroInfinity(boolean zeroInfinity) {
       this.zeroInfinity = zeroInfinity;

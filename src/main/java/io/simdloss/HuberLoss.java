@@ -17,8 +17,10 @@ public final class HuberLoss extends PointwiseLoss {
 
   private HuberLoss(Builder b) {
     super(b.weight, b.batchAxis);
-    if (!(b.rho > 0) || Float.isInfinite(b.rho)) {
-      throw new IllegalArgumentException("rho: expected a finite number > 0, got " + b.rho);
+    if (!(b.rho >= Float.MIN_NORMAL) || Float.isInfinite(b.rho)) {
+      // a subnormal rho would make 0.5/rho overflow to +inf, and inf * 0 = NaN where pred == label
+      throw new IllegalArgumentException("rho: expected a finite number >= " + Float.MIN_NORMAL
+          + " (a positive normal float), got " + b.rho);
     }
     this.rho = b.rho;
   }
@@ -51,7 +53,7 @@ public final class HuberLoss extends PointwiseLoss {
       super(null);
     }
 
-    /** Gluon's {@code rho}, default 1; must be finite and positive. */
+    /** Gluon's {@code rho}, default 1; must be finite, positive and not subnormal. */
     public Builder rho(float rho) {
       this.rho = rho;
       return this;

@@ -55,9 +55,13 @@ public final class Tensor {
     return shape.length;
   }
 
-  /** The size of dimension {@code axis} (0 &lt;= axis &lt; rank). */
+  /**
+   * The size of dimension {@code axis}; a negative axis counts from the end, as in numpy.
+   *
+   * @throws IllegalArgumentException if axis is not in [-rank, rank)
+   */
   public int dim(int axis) {
-    return shape[axis];
+    return shape[Shapes.axis("axis", axis, shape.length)];
   }
 
   /** The number of elements, {@code data().length}. */

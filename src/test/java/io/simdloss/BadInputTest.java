@@ -342,6 +342,9 @@ class BadInputTest {
 
   @Test
   void rhoMustBePositiveAndFinite() {
+    // subnormal rho: 0.5/rho would overflow to +inf and turn pred == label into inf * 0 = NaN
+    assertIae(() -> HuberLoss.builder().rho(Float.MIN_VALUE).build(), "rho");
+    assertIae(() -> HuberLoss.builder().rho(1e-39f).build(), "rho");
     for (float bad : new float[] {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
       assertIae(() -> HuberLoss.builder().rho(bad).build(), "rho");
     }
@@ -443,5 +446,14 @@ class BadInputTest {
     assertArrayEquals(a0, a);
     assertArrayEquals(b0, b);
     assertArrayEquals(d0, d);
+  }
+
+  @Test
+  void tensorDimOutOfRange() {
+    Tensor x = Tensor.of(new float[6], 2, 3);
+    assertIae(() -> x.dim(2), "axis");
+    assertIae(() -> x.dim(-3), "axis");
+    assertEquals(3, x.dim(-1)); // numpy-style negative axis
+    assertEquals(2, x.dim(0));
   }
 }

@@ -267,6 +267,12 @@ class HandComputedTest {
     float[] l1 = new L1Loss().forward(t(new float[0], 2, 0), t(new float[0], 2, 0));
     assertEquals(2, l1.length);
     assertTrue(Float.isNaN(l1[0]) && Float.isNaN(l1[1]), "got " + l1[0] + ", " + l1[1]);
+    // an empty pred whose other dimensions are huge: nothing to normalize, nothing allocated for them
+    // (2 * 46340 * 23170 floats would be 8 GB)
+    float[] kl = KLDivLoss.builder().fromLogits(false).axis(0).batchAxis(1).build()
+        .forward(t(new float[0], 0, 2, 46340, 23170), t(new float[0], 0));
+    assertEquals(2, kl.length);
+    assertTrue(Float.isNaN(kl[0]) && Float.isNaN(kl[1]));
     // Triplet sums: the sum of nothing is 0, so relu(0 + margin) = margin
     near(new double[] {1.5, 1.5}, TripletLoss.builder().margin(1.5f).build()
         .forward(t(new float[0], 2, 0), t(new float[0], 2, 0), t(new float[0], 2, 0)));

@@ -33,9 +33,17 @@ public final class KernelProvider {
 
   private KernelProvider() {}
 
-  /** The kernels chosen for this JVM. The decision is made once, on first call (holder idiom). */
+  /**
+   * The kernels chosen for this JVM. The decision is made once, on first call (holder idiom).
+   *
+   * @throws IllegalStateException on every call if {@code -Dsimdloss.backend} asked for what cannot run
+   */
   public static LossKernels get() {
-    return Holder.INSTANCE;
+    LossKernels k = Holder.INSTANCE;
+    if (k == null) {
+      throw new IllegalStateException(Holder.FAILURE.getMessage(), Holder.FAILURE);
+    }
+    return k;
   }
 
   /** The plain-Java kernels, always available (for tests and explicit comparisons). */
@@ -43,8 +51,26 @@ public final class KernelProvider {
     return ScalarLossKernels.INSTANCE;
   }
 
+  /**
+   * The decision, or why it failed. A failure is kept rather than thrown from the static initializer, so that
+   * every call gets the same IllegalStateException instead of an ExceptionInInitializerError followed by
+   * NoClassDefFoundErrors.
+   */
   private static final class Holder {
-    static final LossKernels INSTANCE = decide(System.getProperty(PROPERTY, "auto"));
+    static final IllegalStateException FAILURE;
+    static final LossKernels INSTANCE;
+
+    static {
+      LossKernels chosen = null;
+      IllegalStateException failure = null;
+      try {
+        chosen = decide(System.getProperty(PROPERTY, "auto"));
+      } catch (IllegalStateException e) {
+        failure = e;
+      }
+      INSTANCE = chosen;
+      FAILURE = failure;
+    }
   }
 
   /** The decision for a value of {@code -Dsimdloss.backend}; package-private for tests. */

@@ -113,6 +113,37 @@ class KernelProviderTest {
     assertTrue(out.contains("BACKEND=scalar (jdk.incubator.vector not resolved"), out);
   }
 
+  /** Calls a loss twice under a bad backend request and prints what each call threw. */
+  public static final class CallTwice {
+    public static void main(String[] args) {
+      for (int i = 0; i < 2; i++) {
+        try {
+          new io.simdloss.L1Loss().forward(io.simdloss.Tensor.of(new float[] {1f}, 1),
+              io.simdloss.Tensor.of(new float[] {2f}, 1));
+          System.out.println("CALL" + i + "=ok");
+        } catch (RuntimeException | Error e) {
+          System.out.println("CALL" + i + "=" + e.getClass().getName() + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
+  void badRequestIsTheSameIllegalStateExceptionOnEveryCall() throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Dsimdloss.backend=bogus", "-cp",
+        System.getProperty("java.class.path"), CallTwice.class.getName()).redirectErrorStream(true).start();
+    String text;
+    try (InputStream in = p.getInputStream()) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    for (int i = 0; i < 2; i++) {
+      assertTrue(text.contains("CALL" + i + "=java.lang.IllegalStateException: -Dsimdloss.backend: expected auto, "
+          + "vector or scalar, got 'bogus'"), text);
+    }
+  }
+
   @Test
   void forcedVectorWithoutModuleFailsAtFirstUse() throws Exception {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");

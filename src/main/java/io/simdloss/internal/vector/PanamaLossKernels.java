@@ -5,6 +5,7 @@ import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.ScalarLossKernels;
+import io.simdloss.internal.ScalarMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -16,6 +17,10 @@ import jdk.incubator.vector.VectorOperators;
  * remaining {@code n % LANES} elements handed to the scalar kernel (same formula, same {@code ScalarMath}
  * twins of exp/log). No {@code indexInRange} masked tails: on JDK 17 a masked loop runs slower than scalar
  * code (measured by Lucene), and a tail of at most LANES-1 elements is cheap in scalar.
+ *
+ * <p>Reductions shorter than one vector go straight to the scalar kernel: the lane reduction alone
+ * ({@code reduceLanes}) costs more than a scalar loop over fewer than LANES elements (softmax CE over 10
+ * classes took 199 ns per call through the vector kernels and 128 ns through the scalar ones, JMH, 512-bit).
  *
  * <p>Reductions keep four accumulators: a float add has a latency of 4 cycles and two ports issue one per
  * cycle each, so one accumulator would leave the adder idle 3 cycles in 4; four hide most of the latency
@@ -165,6 +170,9 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float sum(float[] a, int ao, int n) {
+    if (n < LANES) {
+      return TAIL.sum(a, ao, n);
+    }
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0;
     FloatVector acc2 = acc0;
@@ -185,6 +193,9 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float dot(float[] a, int ao, float[] b, int bo, int n) {
+    if (n < LANES) {
+      return TAIL.dot(a, ao, b, bo, n);
+    }
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0;
     FloatVector acc2 = acc0;
@@ -208,27 +219,31 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float logSumExp(float[] a, int ao, int n) {
+    if (n < LANES) {
+      return TAIL.logSumExp(a, ao, n);
+    }
     float shift = ScalarLossKernels.finiteOrZero(max(a, ao, n));
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = acc0;
+    // One accumulator and one exp call site: the add chain (4 cycles a vector) is shorter than exp's own
+    // work per vector, so more accumulators gain nothing, and each further inlined exp costs C2 ~6,700 IR
+    // nodes of its inlining budget; a third call site was not inlined and boxed its vectors (4x slower,
+    // softmax CE 256x1000 went from 145 to 630 us per call).
+    FloatVector acc = FloatVector.zero(FLOATS);
     int i = 0;
-    // Two accumulators suffice here: exp's polynomial already gives the core independent work per vector.
-    for (int bound = n - n % (2 * LANES); i < bound; i += 2 * LANES) {
-      acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift)));
-      acc1 = acc1.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i + LANES).sub(shift)));
-    }
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
-      acc0 = acc0.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift)));
+      acc = acc.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift)));
     }
-    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    float s = acc.reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      s += io.simdloss.internal.ScalarMath.exp(a[ao + i] - shift);
+      s += ScalarMath.exp(a[ao + i] - shift);
     }
-    return io.simdloss.internal.ScalarMath.log(s) + shift;
+    return ScalarMath.log(s) + shift;
   }
 
   @Override
   public float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n) {
+    if (n < LANES) {
+      return TAIL.crossEntropy(label, lo, pred, po, logSumExp, n);
+    }
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0;
     int i = 0;
