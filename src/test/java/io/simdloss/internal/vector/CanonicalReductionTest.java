@@ -1,0 +1,180 @@
+package io.simdloss.internal.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.simdloss.internal.KernelProvider;
+import io.simdloss.internal.LossKernels;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contiguous reductions ({@code sum}, {@code dot}, {@code logSumExp}, {@code crossEntropy}) follow one
+ * canonical order (64 logical accumulators, a halving tree, then a sequential tail), so the chosen kernels
+ * must agree with the scalar kernels bit for bit, whatever the vector width and whether the code runs
+ * interpreted, in C1 or in C2. Uses only the {@link LossKernels} interface, so it needs no Vector API type and
+ * runs in every surefire execution; without the module it compares scalar with scalar.
+ */
+class CanonicalReductionTest {
+  private static final LossKernels CHOSEN = KernelProvider.get();
+  private static final LossKernels SCALAR = KernelProvider.scalar();
+  private static final int HOT_ITERATIONS = Integer.getInteger("simdloss.test.hotIterations", 20_000);
+
+  private enum Values { MIXED, POSITIVE, WIDE, SPECIAL, NEG_ZERO, POS_ZERO }
+
+  private static float[] values(Values kind, int length, SplittableRandom r) {
+    float[] x = new float[length];
+    for (int i = 0; i < length; i++) {
+      switch (kind) {
+        case MIXED:
+          x[i] = (float) (r.nextDouble() * 2 - 1);
+          break;
+        case POSITIVE:
+          x[i] = (float) r.nextDouble();
+          break;
+        case WIDE: {
+          // huge and tiny magnitudes (subnormals included), mixed signs
+          float m = Math.scalb((float) (1 + r.nextDouble()), r.nextInt(-149, 100));
+          x[i] = r.nextBoolean() ? m : -m;
+          break;
+        }
+        case SPECIAL: {
+          int pick = r.nextInt(40);
+          x[i] = pick == 0 ? -0f : pick == 1 ? 0f : pick == 2 ? Float.POSITIVE_INFINITY
+              : pick == 3 ? Float.NEGATIVE_INFINITY : pick == 4 ? Float.NaN
+              : (float) ((r.nextDouble() * 2 - 1) * 100);
+          break;
+        }
+        case NEG_ZERO:
+          x[i] = -0f;
+          break;
+        default:
+          x[i] = 0f;
+          break;
+      }
+    }
+    return x;
+  }
+
+  private static void same(String what, float expected, float got) {
+    boolean equal = Float.floatToRawIntBits(expected) == Float.floatToRawIntBits(got)
+        || (Float.isNaN(expected) && Float.isNaN(got));
+    if (!equal) {
+      fail(what + ": " + CHOSEN.describe() + " gives " + got + " (0x" + Integer.toHexString(Float.floatToRawIntBits(got))
+          + "), scalar gives " + expected + " (0x" + Integer.toHexString(Float.floatToRawIntBits(expected)) + ")");
+    }
+  }
+
+  private static void checkAll(String ctx, float[] a, int ao, float[] b, int bo, int n) {
+    same("sum " + ctx, SCALAR.sum(a, ao, n), CHOSEN.sum(a, ao, n));
+    same("dot " + ctx, SCALAR.dot(a, ao, b, bo, n), CHOSEN.dot(a, ao, b, bo, n));
+    if (n >= 1) {
+      float lse = SCALAR.logSumExp(a, ao, n);
+      same("logSumExp " + ctx, lse, CHOSEN.logSumExp(a, ao, n));
+      // labels b, predictions a, the scalar log-sum-exp as shift (and a plain constant)
+      same("crossEntropy " + ctx, SCALAR.crossEntropy(b, bo, a, ao, lse, n), CHOSEN.crossEntropy(b, bo, a, ao, lse, n));
+      same("crossEntropy(1.5) " + ctx, SCALAR.crossEntropy(b, bo, a, ao, 1.5f, n),
+          CHOSEN.crossEntropy(b, bo, a, ao, 1.5f, n));
+    }
+  }
+
+  private static void sweep(int n, int[] offsets, SplittableRandom r) {
+    for (Values kind : Values.values()) {
+      for (int off : offsets) {
+        float[] a = values(kind, n + off + 3, r);
+        float[] b = values(kind == Values.SPECIAL ? Values.MIXED : kind, n + 2 * off + 1, r);
+        checkAll(kind + " n=" + n + " offsets " + off + "/" + 2 * off, a, off, b, 2 * off, n);
+        // label/pred roles swapped: specials in the labels too
+        checkAll(kind + " swapped n=" + n + " offset " + off, b, 2 * off, a, off, n);
+      }
+    }
+  }
+
+  @Test
+  void bitIdenticalForShortAndMediumRanges() {
+    SplittableRandom r = new SplittableRandom(20261129);
+    for (int n = 0; n <= 200; n++) {
+      sweep(n, new int[] {0, 5}, r);
+    }
+  }
+
+  @Test
+  void bitIdenticalForLongRanges() {
+    SplittableRandom r = new SplittableRandom(42);
+    for (int n : new int[] {1021, 4099, 65536}) {
+      sweep(n, new int[] {0, 3, 17}, r);
+    }
+  }
+
+  @Test
+  void negativeZerosSumToPositiveZeroEverywhere() {
+    for (int n : new int[] {1, 63, 64, 65, 128, 1000}) {
+      float[] z = new float[n];
+      java.util.Arrays.fill(z, -0f);
+      same("sum of -0f n=" + n, SCALAR.sum(z, 0, n), CHOSEN.sum(z, 0, n));
+      assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(CHOSEN.sum(z, 0, n)), "sum of -0f n=" + n);
+    }
+  }
+
+  /** The same inputs many times, so the kernels are compiled (C1, then C2) while the bits are checked. */
+  @Test
+  void bitIdenticalWhileCompiling() {
+    SplittableRandom r = new SplittableRandom(7);
+    int n = 200;
+    float[] a = values(Values.MIXED, n + 1, r);
+    float[] b = values(Values.POSITIVE, n + 1, r);
+    float sum = SCALAR.sum(a, 1, n);
+    float dot = SCALAR.dot(a, 1, b, 0, n);
+    float lse = SCALAR.logSumExp(a, 1, n);
+    float ce = SCALAR.crossEntropy(b, 0, a, 1, lse, n);
+    for (int it = 0; it < HOT_ITERATIONS; it++) {
+      int len = it % 2 == 0 ? n : 128; // both with and without a tail
+      float s = len == n ? sum : SCALAR.sum(a, 1, len);
+      same("hot sum it=" + it, s, CHOSEN.sum(a, 1, len));
+      same("hot dot it=" + it, len == n ? dot : SCALAR.dot(a, 1, b, 0, len), CHOSEN.dot(a, 1, b, 0, len));
+      float l = len == n ? lse : SCALAR.logSumExp(a, 1, len);
+      same("hot logSumExp it=" + it, l, CHOSEN.logSumExp(a, 1, len));
+      same("hot crossEntropy it=" + it, len == n ? ce : SCALAR.crossEntropy(b, 0, a, 1, l, len),
+          CHOSEN.crossEntropy(b, 0, a, 1, l, len));
+    }
+  }
+
+  /** The canonical order is also accurate: within 1e-5 relative of float64 on positive data. */
+  @Test
+  void accurateAgainstFloat64() {
+    SplittableRandom r = new SplittableRandom(99);
+    for (int n : new int[] {1, 7, 63, 64, 65, 200, 1021, 4099, 65536}) {
+      float[] a = values(Values.POSITIVE, n, r);
+      float[] b = values(Values.POSITIVE, n, r);
+      double sum = 0;
+      double dot = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        sum += a[i];
+        dot += (double) a[i] * b[i];
+        max = Math.max(max, a[i]);
+      }
+      double se = 0;
+      for (int i = 0; i < n; i++) {
+        se += Math.exp(a[i] - max);
+      }
+      double lse = Math.log(se) + max;
+      float lsef = (float) lse;
+      double ce = 0;
+      for (int i = 0; i < n; i++) {
+        ce += b[i] * ((double) lsef - a[i]);
+      }
+      for (LossKernels k : new LossKernels[] {CHOSEN, SCALAR}) {
+        close("sum n=" + n + " " + k.describe(), sum, k.sum(a, 0, n));
+        close("dot n=" + n + " " + k.describe(), dot, k.dot(a, 0, b, 0, n));
+        close("logSumExp n=" + n + " " + k.describe(), lse, k.logSumExp(a, 0, n));
+        close("crossEntropy n=" + n + " " + k.describe(), ce, k.crossEntropy(b, 0, a, 0, lsef, n));
+      }
+    }
+  }
+
+  private static void close(String what, double expected, float got) {
+    assertTrue(Math.abs(got - expected) <= 1e-5 * Math.abs(expected), what + ": " + got + " vs float64 " + expected);
+  }
+}
