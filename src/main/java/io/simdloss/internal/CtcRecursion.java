@@ -218,6 +218,10 @@ public final class CtcRecursion {
     }
   }
 
+  // StrictMath, not Math: Math.exp/log1p may differ by an ulp between JVMs, platforms and execution tiers
+  // (the interpreter, C1 and C2 may use different intrinsics), StrictMath is fdlibm everywhere, so the
+  // CTC loss is bit-reproducible (GoldenBitsTest).
+
   /**
    * {@code log(exp(a) + exp(b))} as {@code max + log1p(exp(-|a - b|))}; -inf when both are -inf, +inf when
    * either is +inf, NaN when either is NaN.
@@ -228,7 +232,7 @@ public final class CtcRecursion {
       return max;
     }
     double min = Math.min(a, b);
-    return min == Double.NEGATIVE_INFINITY ? max : max + Math.log1p(Math.exp(min - max));
+    return min == Double.NEGATIVE_INFINITY ? max : max + StrictMath.log1p(StrictMath.exp(min - max));
   }
 
   /** {@code log(exp(a) + exp(b) + exp(c))}, with the same conventions as {@link #logAddExp(double, double)}. */
@@ -240,12 +244,12 @@ public final class CtcRecursion {
     // exp(-inf - max) = 0 for the -inf terms; the maximum contributes the 1 inside log1p (once, even if tied).
     double rest;
     if (a == max) {
-      rest = Math.exp(b - max) + Math.exp(c - max);
+      rest = StrictMath.exp(b - max) + StrictMath.exp(c - max);
     } else if (b == max) {
-      rest = Math.exp(a - max) + Math.exp(c - max);
+      rest = StrictMath.exp(a - max) + StrictMath.exp(c - max);
     } else {
-      rest = Math.exp(a - max) + Math.exp(b - max);
+      rest = StrictMath.exp(a - max) + StrictMath.exp(b - max);
     }
-    return rest == 0d ? max : max + Math.log1p(rest);
+    return rest == 0d ? max : max + StrictMath.log1p(rest);
   }
 }
