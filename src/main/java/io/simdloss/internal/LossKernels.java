@@ -80,4 +80,96 @@ public interface LossKernels {
   /** {@code dst[d+j] = sum_c label[lo + c*stride + j] * (logSumExp[so+j] - pred[po + c*stride + j])}. */
   void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride, float[] logSumExp,
       int so, float[] dst, int d, int n);
+
+  // ---- gradients: the loss and its derivative in one pass -------------------------------------------------
+  // The pointwise "...WithGradient" kernels write the same loss as their forward twin to dst (bit for bit) and
+  // grad[g+i] = up[uo+i] * f'(a[ao+i], b[bo+i]), the derivative with respect to the first operand (pred) times
+  // the upstream factor (sample weight times global weight over the element count). At the kinks they return
+  // PyTorch's subgradient: sign(0) = 0, relu'(0) = 0; a NaN operand gives a NaN gradient.
+
+  /** {@code (a-b)^2}; gradient {@code up * 2(a-b)}. */
+  void squaredErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n);
+
+  /** {@code |a-b|}; gradient {@code up * sign(a-b)} with {@code sign(0) = 0}. */
+  void absoluteErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n);
+
+  /**
+   * Huber; gradient {@code up * ((a-b) * (1/rho))} where {@code |a-b| <= rho}, {@code up * sign(a-b)} beyond
+   * (both are +-1 at the boundary; {@code 1/rho} is rounded once, as {@code 2 * (0.5f/rho)}).
+   */
+  void huberWithGradient(float rho, float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n);
+
+  /** {@code max(0, margin - a*b)}; gradient {@code up * -b} where {@code margin - a*b > 0}, else 0. */
+  void hingeWithGradient(float margin, float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n);
+
+  /** {@code h^2, h = max(0, margin - a*b)}; gradient {@code up * -(2h * b)}. */
+  void squaredHingeWithGradient(float margin, float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n);
+
+  /** {@code softplus(-a*b)}; gradient {@code up * -(sigmoid(-a*b) * b)}. */
+  void logisticWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n);
+
+  /** {@code softplus(a) - a*b}; gradient {@code up * (sigmoid(a) - b)}. */
+  void sigmoidBceWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n);
+
+  /**
+   * Binary cross-entropy of probability {@code a}; gradient
+   * {@code up * ((1-b) / (1-a+1e-12) - b / (a+1e-12))}.
+   */
+  void sigmoidBceFromProbabilityWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n);
+
+  /** KL term of log probabilities, {@code label * (log(label + 1e-12) - pred)}; gradient {@code -(up * label)}. */
+  void klDivergenceWithGradient(float[] label, int lo, float[] pred, int po, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n);
+
+  /**
+   * KL term after a log-softmax whose row log-sum-exp is {@code shift}:
+   * {@code label * (log(label + 1e-12) - (pred - shift))}, and the gradient of the row's weighted sum,
+   * {@code mass * exp(pred - shift) - up * label}, where {@code mass = sum over the row of up * label}.
+   */
+  void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift, float mass,
+      float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
+
+  /** As {@link #klDivergenceSoftmaxWithGradient} with {@code shift[so+i]} and {@code mass[mo+i]} per element. */
+  void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift, int so,
+      float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
+
+  /**
+   * The softmax part of a cross-entropy gradient over one contiguous row:
+   * {@code grad[g+i] = scale * exp(x[xo+i] - shift) - labelScale * label[lo+i]}, or
+   * {@code scale * exp(x[xo+i] - shift)} when {@code label} is null.
+   */
+  void softmaxGradient(float[] x, int xo, float shift, float scale, float[] label, int lo, float labelScale,
+      float[] grad, int g, int n);
+
+  /**
+   * As {@link #softmaxGradient} with {@code shift[so+i]}, {@code scale[co+i]} and {@code labelScale[lso+i]} per
+   * element (one class of a strided class axis, across positions); {@code label} may be null (then
+   * {@code labelScale} is not read).
+   */
+  void softmaxGradientShifted(float[] x, int xo, float[] shift, int so, float[] scale, int co, float[] label,
+      int lo, float[] labelScale, int lso, float[] grad, int g, int n);
+
+  /** {@code dst[d+i] = s * a[ao+i]}. */
+  void scale(float[] a, int ao, float s, float[] dst, int d, int n);
+
+  /** {@code dst[d+j] = sum_c a[ao + c*stride + j]}, added in class order per position. */
+  void sumStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);
+
+  /** {@code dst[d+j] = sum_c a[ao + c*stride + j] * b[bo + c*stride + j]}, added in class order per position. */
+  void dotStrided(float[] a, int ao, float[] b, int bo, int classes, int stride, float[] dst, int d, int n);
+
+  /**
+   * The triplet gradients of {@code (p-q)^2 - (p-r)^2} times {@code s}:
+   * {@code gp = s*(2(r-q))}, {@code gq = s*(2(q-p))}, {@code gr = s*(2(p-r))}.
+   */
+  void tripletGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp, float[] gq,
+      float[] gr, int g, int n);
 }

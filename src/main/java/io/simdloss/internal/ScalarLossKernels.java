@@ -264,6 +264,228 @@ public final class ScalarLossKernels implements LossKernels {
     }
   }
 
+  // ---- gradients --------------------------------------------------------------------------------------
+
+  @Override
+  public void squaredErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float diff = a[ao + i] - b[bo + i];
+      dst[d + i] = diff * diff;
+      grad[g + i] = up[uo + i] * (diff + diff);
+    }
+  }
+
+  @Override
+  public void absoluteErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float diff = a[ao + i] - b[bo + i];
+      dst[d + i] = Math.abs(diff);
+      grad[g + i] = up[uo + i] * sign(diff);
+    }
+  }
+
+  @Override
+  public void huberWithGradient(float rho, float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n) {
+    float halfRho = 0.5f * rho;
+    float halfInvRho = 0.5f / rho;
+    float invRho = 2f * halfInvRho;
+    for (int i = 0; i < n; i++) {
+      float diff = a[ao + i] - b[bo + i];
+      float abs = Math.abs(diff);
+      boolean linear = abs > rho;
+      dst[d + i] = linear ? abs - halfRho : halfInvRho * (abs * abs);
+      grad[g + i] = up[uo + i] * (linear ? sign(diff) : diff * invRho);
+    }
+  }
+
+  @Override
+  public void hingeWithGradient(float margin, float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float z = b[bo + i];
+      float h = margin - a[ao + i] * z;
+      dst[d + i] = relu(h);
+      grad[g + i] = reluGate(h, up[uo + i] * -z);
+    }
+  }
+
+  @Override
+  public void squaredHingeWithGradient(float margin, float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float z = b[bo + i];
+      float h = relu(margin - a[ao + i] * z);
+      dst[d + i] = h * h;
+      grad[g + i] = up[uo + i] * -((h + h) * z);
+    }
+  }
+
+  @Override
+  public void logisticWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float z = b[bo + i];
+      float t = -(a[ao + i] * z);
+      float e = ScalarMath.exp(-Math.abs(t));
+      dst[d + i] = Math.max(t, 0f) + ScalarMath.log1pUnit(e); // softplus(t), bit for bit
+      grad[g + i] = up[uo + i] * -(sigmoid(t, e) * z);
+    }
+  }
+
+  @Override
+  public void sigmoidBceWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float x = a[ao + i];
+      float z = b[bo + i];
+      float e = ScalarMath.exp(-Math.abs(x));
+      dst[d + i] = (Math.max(x, 0f) + ScalarMath.log1pUnit(e)) - x * z; // softplus(x) - x*z, bit for bit
+      grad[g + i] = up[uo + i] * (sigmoid(x, e) - z);
+    }
+  }
+
+  @Override
+  public void sigmoidBceFromProbabilityWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float p = a[ao + i];
+      float z = b[bo + i];
+      float pe = p + EPSILON;
+      float qe = 1f - p + EPSILON;
+      float notZ = 1f - z;
+      dst[d + i] = -(ScalarMath.log(pe) * z + ScalarMath.log(qe) * notZ);
+      grad[g + i] = up[uo + i] * (notZ / qe - z / pe);
+    }
+  }
+
+  @Override
+  public void klDivergenceWithGradient(float[] label, int lo, float[] pred, int po, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float z = label[lo + i];
+      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - pred[po + i]);
+      grad[g + i] = -(up[uo + i] * z);
+    }
+  }
+
+  @Override
+  public void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift,
+      float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float z = label[lo + i];
+      float y = pred[po + i] - shift;
+      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - y);
+      grad[g + i] = mass * ScalarMath.exp(y) - up[uo + i] * z;
+    }
+  }
+
+  @Override
+  public void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift,
+      int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float z = label[lo + i];
+      float y = pred[po + i] - shift[so + i];
+      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - y);
+      grad[g + i] = mass[mo + i] * ScalarMath.exp(y) - up[uo + i] * z;
+    }
+  }
+
+  @Override
+  public void softmaxGradient(float[] x, int xo, float shift, float scale, float[] label, int lo,
+      float labelScale, float[] grad, int g, int n) {
+    if (label == null) {
+      for (int i = 0; i < n; i++) {
+        grad[g + i] = scale * ScalarMath.exp(x[xo + i] - shift);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        grad[g + i] = scale * ScalarMath.exp(x[xo + i] - shift) - labelScale * label[lo + i];
+      }
+    }
+  }
+
+  @Override
+  public void softmaxGradientShifted(float[] x, int xo, float[] shift, int so, float[] scale, int co,
+      float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n) {
+    if (label == null) {
+      for (int i = 0; i < n; i++) {
+        grad[g + i] = scale[co + i] * ScalarMath.exp(x[xo + i] - shift[so + i]);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        grad[g + i] = scale[co + i] * ScalarMath.exp(x[xo + i] - shift[so + i])
+            - labelScale[lso + i] * label[lo + i];
+      }
+    }
+  }
+
+  @Override
+  public void scale(float[] a, int ao, float s, float[] dst, int d, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[d + i] = s * a[ao + i];
+    }
+  }
+
+  @Override
+  public void sumStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n) {
+    for (int j = 0; j < n; j++) {
+      float s = 0f;
+      for (int c = 0; c < classes; c++) {
+        s += a[ao + c * stride + j];
+      }
+      dst[d + j] = s;
+    }
+  }
+
+  @Override
+  public void dotStrided(float[] a, int ao, float[] b, int bo, int classes, int stride, float[] dst, int d,
+      int n) {
+    for (int j = 0; j < n; j++) {
+      float s = 0f;
+      for (int c = 0; c < classes; c++) {
+        s = Math.fma(a[ao + c * stride + j], b[bo + c * stride + j], s);
+      }
+      dst[d + j] = s;
+    }
+  }
+
+  @Override
+  public void tripletGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp,
+      float[] gq, float[] gr, int g, int n) {
+    for (int i = 0; i < n; i++) {
+      float x = p[po + i];
+      float y = q[qo + i];
+      float z = r[ro + i];
+      float rq = z - y;
+      float qp = y - x;
+      float pr = x - z;
+      gp[g + i] = s * (rq + rq);
+      gq[g + i] = s * (qp + qp);
+      gr[g + i] = s * (pr + pr);
+    }
+  }
+
+  /** sign with {@code sign(+-0) = +-0} (PyTorch's subgradient of |x| at 0) and {@code sign(NaN) = NaN}. */
+  private static float sign(float x) {
+    return x > 0f ? 1f : x < 0f ? -1f : x * 0f;
+  }
+
+  /**
+   * relu'(h) * v: v where h > 0, 0 where h <= 0 (PyTorch's subgradient at 0), NaN where h is NaN (the loss is
+   * NaN there too).
+   */
+  private static float reluGate(float h, float v) {
+    return h > 0f ? v : h <= 0f ? 0f : Float.NaN;
+  }
+
+  /** sigmoid(t) from {@code e = exp(-|t|)}: {@code 1/(1+e)} for t >= 0, {@code e/(1+e)} otherwise (no overflow). */
+  private static float sigmoid(float t, float e) {
+    return (t >= 0f ? 1f : e) / (1f + e);
+  }
+
   private static float relu(float x) {
     // x > 0 ? x : 0 (and NaN stays NaN: Math.max propagates it)
     return Math.max(x, 0f);

@@ -265,8 +265,12 @@ public final class ScalarMath {
     return Math.max(t, 0f) + log1pUnit(expFast(-a));
   }
 
-  /** log(1 + e) for {@code e in [0, 1]} (and NaN). */
-  private static float log1pUnit(float e) {
+  /**
+   * log(1 + e) for {@code e in [0, 1]} (and NaN). {@code softplus(t)} is, bit for bit,
+   * {@code Math.max(t, 0f) + log1pUnit(exp(-Math.abs(t)))}, which lets a gradient kernel reuse {@code exp(-|t|)}
+   * for the sigmoid.
+   */
+  static float log1pUnit(float e) {
     float w = Math.fma(e, 2f, -1f);
     float s = Math.fma(w, S8, S7);
     s = Math.fma(s, w, S6);

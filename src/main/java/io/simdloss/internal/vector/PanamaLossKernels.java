@@ -591,6 +591,270 @@ public final class PanamaLossKernels implements LossKernels {
     TAIL.crossEntropyStrided(label, lo + j, pred, po + j, classes, stride, logSumExp, so + j, dst, d + j, n - j);
   }
 
+  // ---- gradients (the per-lane operations are ScalarLossKernels' exactly) -------------------------------
+
+  @Override
+  public void squaredErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector diff = FloatVector.fromArray(FLOATS, a, ao + i).sub(FloatVector.fromArray(FLOATS, b, bo + i));
+      diff.mul(diff).intoArray(dst, d + i);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(diff.add(diff)).intoArray(grad, g + i);
+    }
+    TAIL.squaredErrorWithGradient(a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void absoluteErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector diff = FloatVector.fromArray(FLOATS, a, ao + i).sub(FloatVector.fromArray(FLOATS, b, bo + i));
+      diff.abs().intoArray(dst, d + i);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(sign(diff)).intoArray(grad, g + i);
+    }
+    TAIL.absoluteErrorWithGradient(a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void huberWithGradient(float rho, float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst,
+      int d, float[] grad, int g, int n) {
+    float halfRho = 0.5f * rho;
+    float halfInvRho = 0.5f / rho;
+    float invRho = 2f * halfInvRho;
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector diff = FloatVector.fromArray(FLOATS, a, ao + i).sub(FloatVector.fromArray(FLOATS, b, bo + i));
+      FloatVector abs = diff.abs();
+      VectorMask<Float> linear = abs.compare(VectorOperators.GT, rho);
+      abs.mul(abs).mul(halfInvRho).blend(abs.sub(halfRho), linear).intoArray(dst, d + i);
+      FloatVector slope = diff.mul(invRho).blend(sign(diff), linear);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(slope).intoArray(grad, g + i);
+    }
+    TAIL.huberWithGradient(rho, a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void hingeWithGradient(float margin, float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, b, bo + i);
+      FloatVector h = FloatVector.fromArray(FLOATS, a, ao + i).mul(z).neg().add(margin);
+      relu(h).intoArray(dst, d + i);
+      reluGate(h, FloatVector.fromArray(FLOATS, up, uo + i).mul(z.neg())).intoArray(grad, g + i);
+    }
+    TAIL.hingeWithGradient(margin, a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void squaredHingeWithGradient(float margin, float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, b, bo + i);
+      FloatVector h = relu(FloatVector.fromArray(FLOATS, a, ao + i).mul(z).neg().add(margin));
+      h.mul(h).intoArray(dst, d + i);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(h.add(h).mul(z).neg()).intoArray(grad, g + i);
+    }
+    TAIL.squaredHingeWithGradient(margin, a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void logisticWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, b, bo + i);
+      FloatVector t = FloatVector.fromArray(FLOATS, a, ao + i).mul(z).neg();
+      FloatVector e = VectorMath.exp(t.abs().neg());
+      relu(t).add(VectorMath.log1pUnit(e)).intoArray(dst, d + i); // softplus(t), bit for bit
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(sigmoid(t, e).mul(z).neg()).intoArray(grad, g + i);
+    }
+    TAIL.logisticWithGradient(a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void sigmoidBceWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
+      float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(FLOATS, a, ao + i);
+      FloatVector z = FloatVector.fromArray(FLOATS, b, bo + i);
+      FloatVector e = VectorMath.exp(x.abs().neg());
+      relu(x).add(VectorMath.log1pUnit(e)).sub(x.mul(z)).intoArray(dst, d + i);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(sigmoid(x, e).sub(z)).intoArray(grad, g + i);
+    }
+    TAIL.sigmoidBceWithGradient(a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void sigmoidBceFromProbabilityWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector p = FloatVector.fromArray(FLOATS, a, ao + i);
+      FloatVector z = FloatVector.fromArray(FLOATS, b, bo + i);
+      FloatVector pe = p.add(EPSILON);
+      FloatVector qe = p.neg().add(1f).add(EPSILON);
+      FloatVector notZ = z.neg().add(1f);
+      VectorMath.log(pe).mul(z).add(VectorMath.log(qe).mul(notZ)).neg().intoArray(dst, d + i);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(notZ.div(qe).sub(z.div(pe))).intoArray(grad, g + i);
+    }
+    TAIL.sigmoidBceFromProbabilityWithGradient(a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void klDivergenceWithGradient(float[] label, int lo, float[] pred, int po, float[] up, int uo,
+      float[] dst, int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
+      FloatVector x = FloatVector.fromArray(FLOATS, pred, po + i);
+      z.mul(VectorMath.log(z.add(EPSILON)).sub(x)).intoArray(dst, d + i);
+      FloatVector.fromArray(FLOATS, up, uo + i).mul(z).neg().intoArray(grad, g + i);
+    }
+    TAIL.klDivergenceWithGradient(label, lo + i, pred, po + i, up, uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift,
+      float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
+      FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(shift);
+      z.mul(VectorMath.log(z.add(EPSILON)).sub(y)).intoArray(dst, d + i);
+      VectorMath.exp(y).mul(mass).sub(FloatVector.fromArray(FLOATS, up, uo + i).mul(z)).intoArray(grad, g + i);
+    }
+    TAIL.klDivergenceSoftmaxWithGradient(label, lo + i, pred, po + i, shift, mass, up, uo + i, dst, d + i, grad,
+        g + i, n - i);
+  }
+
+  @Override
+  public void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift,
+      int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
+      FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+      z.mul(VectorMath.log(z.add(EPSILON)).sub(y)).intoArray(dst, d + i);
+      VectorMath.exp(y).mul(FloatVector.fromArray(FLOATS, mass, mo + i))
+          .sub(FloatVector.fromArray(FLOATS, up, uo + i).mul(z)).intoArray(grad, g + i);
+    }
+    TAIL.klDivergenceSoftmaxShiftedWithGradient(label, lo + i, pred, po + i, shift, so + i, mass, mo + i, up,
+        uo + i, dst, d + i, grad, g + i, n - i);
+  }
+
+  @Override
+  public void softmaxGradient(float[] x, int xo, float shift, float scale, float[] label, int lo,
+      float labelScale, float[] grad, int g, int n) {
+    int i = 0;
+    if (label == null) {
+      for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+        VectorMath.exp(FloatVector.fromArray(FLOATS, x, xo + i).sub(shift)).mul(scale).intoArray(grad, g + i);
+      }
+    } else {
+      for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+        VectorMath.exp(FloatVector.fromArray(FLOATS, x, xo + i).sub(shift)).mul(scale)
+            .sub(FloatVector.fromArray(FLOATS, label, lo + i).mul(labelScale)).intoArray(grad, g + i);
+      }
+    }
+    TAIL.softmaxGradient(x, xo + i, shift, scale, label, lo + i, labelScale, grad, g + i, n - i);
+  }
+
+  @Override
+  public void softmaxGradientShifted(float[] x, int xo, float[] shift, int so, float[] scale, int co,
+      float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n) {
+    int i = 0;
+    if (label == null) {
+      for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+        FloatVector y = FloatVector.fromArray(FLOATS, x, xo + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+        VectorMath.exp(y).mul(FloatVector.fromArray(FLOATS, scale, co + i)).intoArray(grad, g + i);
+      }
+    } else {
+      for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+        FloatVector y = FloatVector.fromArray(FLOATS, x, xo + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+        FloatVector labelTerm = FloatVector.fromArray(FLOATS, label, lo + i)
+            .mul(FloatVector.fromArray(FLOATS, labelScale, lso + i));
+        VectorMath.exp(y).mul(FloatVector.fromArray(FLOATS, scale, co + i)).sub(labelTerm).intoArray(grad, g + i);
+      }
+    }
+    TAIL.softmaxGradientShifted(x, xo + i, shift, so + i, scale, co + i, label, lo + i, labelScale, lso + i, grad,
+        g + i, n - i);
+  }
+
+  @Override
+  public void scale(float[] a, int ao, float s, float[] dst, int d, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector.fromArray(FLOATS, a, ao + i).mul(s).intoArray(dst, d + i);
+    }
+    TAIL.scale(a, ao + i, s, dst, d + i, n - i);
+  }
+
+  @Override
+  public void sumStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n) {
+    int j = 0;
+    for (int bound = FLOATS.loopBound(n); j < bound; j += LANES) {
+      FloatVector s = FloatVector.zero(FLOATS);
+      for (int c = 0; c < classes; c++) {
+        s = s.add(FloatVector.fromArray(FLOATS, a, ao + c * stride + j));
+      }
+      s.intoArray(dst, d + j);
+    }
+    TAIL.sumStrided(a, ao + j, classes, stride, dst, d + j, n - j);
+  }
+
+  @Override
+  public void dotStrided(float[] a, int ao, float[] b, int bo, int classes, int stride, float[] dst, int d,
+      int n) {
+    int j = 0;
+    for (int bound = FLOATS.loopBound(n); j < bound; j += LANES) {
+      FloatVector s = FloatVector.zero(FLOATS);
+      for (int c = 0; c < classes; c++) {
+        s = FloatVector.fromArray(FLOATS, a, ao + c * stride + j)
+            .fma(FloatVector.fromArray(FLOATS, b, bo + c * stride + j), s);
+      }
+      s.intoArray(dst, d + j);
+    }
+    TAIL.dotStrided(a, ao + j, b, bo + j, classes, stride, dst, d + j, n - j);
+  }
+
+  @Override
+  public void tripletGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp,
+      float[] gq, float[] gr, int g, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(FLOATS, p, po + i);
+      FloatVector y = FloatVector.fromArray(FLOATS, q, qo + i);
+      FloatVector z = FloatVector.fromArray(FLOATS, r, ro + i);
+      FloatVector rq = z.sub(y);
+      FloatVector qp = y.sub(x);
+      FloatVector pr = x.sub(z);
+      rq.add(rq).mul(s).intoArray(gp, g + i);
+      qp.add(qp).mul(s).intoArray(gq, g + i);
+      pr.add(pr).mul(s).intoArray(gr, g + i);
+    }
+    TAIL.tripletGradient(s, p, po + i, q, qo + i, r, ro + i, gp, gq, gr, g + i, n - i);
+  }
+
+  /** ScalarLossKernels.sign per lane: +-1, +-0 for +-0, NaN for NaN. */
+  private static FloatVector sign(FloatVector x) {
+    return x.mul(0f).blend(1f, x.compare(VectorOperators.GT, 0f)).blend(-1f, x.compare(VectorOperators.LT, 0f));
+  }
+
+  /** ScalarLossKernels.reluGate per lane: v where h > 0, 0 where h <= 0, NaN where h is NaN. */
+  private static FloatVector reluGate(FloatVector h, FloatVector v) {
+    return v.blend(0f, h.compare(VectorOperators.LE, 0f)).blend(Float.NaN, h.test(VectorOperators.IS_NAN));
+  }
+
+  /** ScalarLossKernels.sigmoid per lane: {@code (t >= 0 ? 1 : e) / (1 + e)}. */
+  private static FloatVector sigmoid(FloatVector t, FloatVector e) {
+    return e.blend(1f, t.compare(VectorOperators.GE, 0f)).div(e.add(1f));
+  }
+
   private static FloatVector relu(FloatVector x) {
     return x.max(0f);
   }

@@ -272,7 +272,11 @@ public final class VectorMath {
     return t.max(ZERO).add(log1pUnit(exp(a.neg())));
   }
 
-  private static FloatVector log1pUnit(FloatVector e) {
+  /**
+   * Lanewise log(1 + e) for {@code e in [0, 1]}, the twin of {@code ScalarMath.log1pUnit}: {@link #softplus} is,
+   * bit for bit, {@code t.max(0).add(log1pUnit(exp(t.abs().neg())))}.
+   */
+  static FloatVector log1pUnit(FloatVector e) {
     FloatVector w = e.fma(TWO, NEG_ONE);
     FloatVector q = w.fma(S8, S7);
     q = q.fma(w, S6);
