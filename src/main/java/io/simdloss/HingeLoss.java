@@ -26,6 +26,12 @@ public final class HingeLoss extends MarginLoss {
     k.hinge(margin, pred, start, label, start, dst, 0, len);
   }
 
+  @Override
+  void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up, float[] grad,
+      int len) {
+    k.hingeWithGradient(margin, pred, start, label, start, up, 0, dst, 0, grad, start, len);
+  }
+
   /** Options of {@link HingeLoss}: margin, weight, batchAxis. */
   public static final class Builder extends MarginBuilder<HingeLoss, Builder> {
     @Override

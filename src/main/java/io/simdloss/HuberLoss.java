@@ -41,6 +41,12 @@ public final class HuberLoss extends PointwiseLoss {
   }
 
   @Override
+  void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up, float[] grad,
+      int len) {
+    k.huberWithGradient(rho, pred, start, label, start, up, 0, dst, 0, grad, start, len);
+  }
+
+  @Override
   void describeOptions(StringBuilder s) {
     s.append(", rho=").append(rho);
   }

@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.SampleReduction;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
 
@@ -90,6 +91,58 @@ public final class KLDivLoss extends LabeledLoss {
         int inner = f % stride;
         int count = Math.min(stride - inner, len - done);
         k.klDivergenceShifted(ws.b, f, pred, f, ws.cache, inner, dst, done, count);
+        done += count;
+      }
+    }
+  }
+
+  /**
+   * The gradient of {@code sum up * loss}: {@code -up * label} for log probabilities; after a log-softmax,
+   * {@code mass * softmax(pred) - up * label} where {@code mass = sum over the softmax row of up * label} (each
+   * element's log-probability depends on the whole row). The row's upstream factors are computed for the whole
+   * row when it is first entered (a chunk may hold a part of a row only).
+   */
+  @Override
+  void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up) {
+    LossKernels k = kernels();
+    float[] pred = ws.a;
+    float[] label = ws.b;
+    float[] grad = ws.grad;
+    if (fromLogits) {
+      k.klDivergenceWithGradient(label, start, pred, start, up, 0, dst, 0, grad, start, len);
+      return;
+    }
+    int classes = ws.classes;
+    int stride = ws.classStride;
+    int block = classes * stride;
+    int done = 0;
+    while (done < len) {
+      int f = start + done;
+      int outer = f / block;
+      if (ws.cachedKey != outer) {
+        int blockStart = outer * block;
+        float[] blockUp = ws.cache2(block);
+        float[] mass = ws.cache3(stride);
+        SampleReduction.upstream(ws, blockStart, block, blockUp, 0);
+        if (stride == 1) {
+          ws.cache[0] = k.logSumExp(pred, blockStart, classes);
+          mass[0] = k.dot(blockUp, 0, label, blockStart, classes);
+        } else {
+          k.logSumExpStrided(pred, blockStart, classes, stride, ws.cache, 0, stride);
+          k.dotStrided(blockUp, 0, label, blockStart, classes, stride, mass, 0, stride);
+        }
+        ws.cachedKey = outer;
+      }
+      if (stride == 1) {
+        int count = Math.min(block - f % block, len - done);
+        k.klDivergenceSoftmaxWithGradient(label, f, pred, f, ws.cache[0], ws.cache3[0], up, done, dst, done, grad, f,
+            count);
+        done += count;
+      } else {
+        int inner = f % stride;
+        int count = Math.min(stride - inner, len - done);
+        k.klDivergenceSoftmaxShiftedWithGradient(label, f, pred, f, ws.cache, inner, ws.cache3, inner, up, done, dst,
+            done, grad, f, count);
         done += count;
       }
     }

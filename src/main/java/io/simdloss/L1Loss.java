@@ -24,6 +24,12 @@ public final class L1Loss extends PointwiseLoss {
   }
 
   @Override
+  void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up, float[] grad,
+      int len) {
+    k.absoluteErrorWithGradient(pred, start, label, start, up, 0, dst, 0, grad, start, len);
+  }
+
+  @Override
   void describeOptions(StringBuilder s) {}
 
   /** Options of {@link L1Loss}. */

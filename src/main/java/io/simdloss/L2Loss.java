@@ -32,6 +32,12 @@ public final class L2Loss extends PointwiseLoss {
   }
 
   @Override
+  void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up, float[] grad,
+      int len) {
+    k.squaredErrorWithGradient(pred, start, label, start, up, 0, dst, 0, grad, start, len);
+  }
+
+  @Override
   void describeOptions(StringBuilder s) {}
 
   /** Options of {@link L2Loss}. */

@@ -10,7 +10,17 @@ import io.simdloss.internal.Workspace;
  * {@code scale} is the global weight (halved for {@link L2Loss}).
  */
 public abstract class LabeledLoss extends Loss {
-  private final SampleReduction.ElementSource source = this::fill;
+  private final SampleReduction.GradientSource source = new SampleReduction.GradientSource() {
+    @Override
+    public void fill(Workspace ws, int start, int len, float[] dst) {
+      LabeledLoss.this.fill(ws, start, len, dst);
+    }
+
+    @Override
+    public void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up) {
+      LabeledLoss.this.fillWithGradient(ws, start, len, dst, up);
+    }
+  };
 
   LabeledLoss(Float weight, int batchAxis) {
     super(weight, batchAxis);
@@ -57,6 +67,38 @@ public abstract class LabeledLoss extends Loss {
   }
 
   /**
+   * The loss and its gradient in one pass over memory: writes into {@code loss} what {@link #forward} returns
+   * (the same bits) and into {@code grad} (pred's number of elements, in pred's layout)
+   * {@code d(sum_n loss[n]) / d pred}: the global weight, the sample weight and the 1/count of the mean included.
+   * {@code sampleWeight} may be null. Allocates nothing once this thread's workspace has grown to the shapes it
+   * sees. Every argument is validated before anything is written; {@code grad} must not be an input's array.
+   *
+   * @return {@code loss}
+   */
+  public final float[] forwardBackward(Tensor pred, Tensor label, Tensor sampleWeight, float[] loss, float[] grad) {
+    Shapes.required("pred", pred);
+    Shapes.required("label", label);
+    int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
+    int samples = samples(pred.shapeView(), batch);
+    Shapes.output("loss", loss, samples);
+    checkGradient("grad", grad, pred.size(), pred, label, sampleWeight);
+    Workspace ws = Workspace.get();
+    try {
+      int[] lossShape = bind(ws, pred, label);
+      int perSample = samples == 0 ? 0 : Shapes.product(lossShape, 0, lossShape.length) / samples;
+      double scale = scale() / perSample;
+      ws.grad = grad;
+      double[] sums = sumPerSampleWithGradient(ws, source, lossShape, batch, sampleWeight, (float) scale);
+      for (int n = 0; n < samples; n++) {
+        loss[n] = (float) (sums[n] * scale);
+      }
+    } finally {
+      ws.release();
+    }
+    return loss;
+  }
+
+  /**
    * The length of the output: the loss tensor's size along the batch axis (pred's, unless the loss
    * reduces that axis itself).
    */
@@ -77,4 +119,11 @@ public abstract class LabeledLoss extends Loss {
 
   /** Produces elements {@code [start, start+len)} of the flat elementwise loss into {@code dst[0..len)}. */
   abstract void fill(Workspace ws, int start, int len, float[] dst);
+
+  /**
+   * As {@link #fill}, and writes into {@code ws.grad} the derivative of {@code sum_i up[i] * dst[i]} with
+   * respect to the pred elements these loss elements depend on (see
+   * {@link SampleReduction.GradientSource#fillWithGradient}).
+   */
+  abstract void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up);
 }

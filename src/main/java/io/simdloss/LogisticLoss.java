@@ -28,6 +28,12 @@ public final class LogisticLoss extends PointwiseLoss {
   }
 
   @Override
+  void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up, float[] grad,
+      int len) {
+    k.logisticWithGradient(pred, start, label, start, up, 0, dst, 0, grad, start, len);
+  }
+
+  @Override
   void describeOptions(StringBuilder s) {}
 
   /** Options of {@link LogisticLoss}. */

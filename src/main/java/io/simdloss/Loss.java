@@ -78,6 +78,38 @@ public abstract class Loss {
     return SampleReduction.sums(ws);
   }
 
+  /**
+   * As {@link #sumPerSample}, and writes the gradient into {@code ws.grad} (see
+   * {@link SampleReduction#sumPerSampleWithGradient}).
+   */
+  static double[] sumPerSampleWithGradient(Workspace ws, SampleReduction.GradientSource source, int[] lossShape,
+      int batchAxis, Tensor sampleWeight, float upScale) {
+    float[] weightData = null;
+    int[] weightShape = null;
+    if (sampleWeight != null) {
+      weightShape = sampleWeight.shapeView();
+      SampleReduction.checkBroadcast("sampleWeight", weightShape, lossShape);
+      weightData = sampleWeight.data();
+    }
+    SampleReduction.sumPerSampleWithGradient(kernels(), ws, source, lossShape, batchAxis, weightData, weightShape,
+        upScale);
+    return SampleReduction.sums(ws);
+  }
+
+  /**
+   * Checks an output array of the gradient: exactly {@code length} floats, and not one of the inputs (writing
+   * the gradient must never modify an input).
+   */
+  static void checkGradient(String argument, float[] grad, int length, Tensor... inputs) {
+    Shapes.output(argument, grad, length);
+    for (Tensor t : inputs) {
+      if (t != null && t.data() == grad) {
+        throw new IllegalArgumentException(argument + ": expected an array of its own, got the data array of an "
+            + "input (the gradient would overwrite it)");
+      }
+    }
+  }
+
   static LossKernels kernels() {
     return KernelProvider.get();
   }

@@ -25,6 +25,18 @@ public abstract class PointwiseLoss extends LabeledLoss {
     map(kernels(), ws.a, ws.b, start, dst, len);
   }
 
+  @Override
+  final void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up) {
+    mapWithGradient(kernels(), ws.a, ws.b, start, dst, up, ws.grad, len);
+  }
+
   /** {@code dst[0..len) = f(pred[start..], label[start..])}. */
   abstract void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len);
+
+  /**
+   * As {@link #map}, and {@code grad[start + i] = up[i] * df/dpred} (the same element of pred: a pointwise
+   * loss's gradient is local).
+   */
+  abstract void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up,
+      float[] grad, int len);
 }

@@ -44,6 +44,16 @@ public class SigmoidBinaryCrossEntropyLoss extends PointwiseLoss {
   }
 
   @Override
+  final void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up,
+      float[] grad, int len) {
+    if (fromSigmoid) {
+      k.sigmoidBceFromProbabilityWithGradient(pred, start, label, start, up, 0, dst, 0, grad, start, len);
+    } else {
+      k.sigmoidBceWithGradient(pred, start, label, start, up, 0, dst, 0, grad, start, len);
+    }
+  }
+
+  @Override
   final void describeOptions(StringBuilder s) {
     s.append(", from_sigmoid=").append(pythonBool(fromSigmoid));
   }

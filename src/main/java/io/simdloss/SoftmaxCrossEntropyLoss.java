@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import java.util.Arrays;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
 
@@ -154,6 +155,108 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
         }
       } else {
         k.crossEntropyStrided(label, base, pred, base, classes, stride, lse, 0, dst, done, count);
+      }
+      done += count;
+    }
+  }
+
+  /**
+   * The gradient of {@code up * loss} per position: with {@code p = softmax(pred)} over the classes,
+   * {@code up * (p - onehot(label))} (sparse) or {@code up * (p * sum(label) - label)} (dense); with fromLogits,
+   * {@code -up * onehot(label)} or {@code -up * label}.
+   */
+  @Override
+  final void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up) {
+    LossKernels k = kernels();
+    float[] pred = ws.a;
+    float[] label = ws.b;
+    float[] grad = ws.grad;
+    int classes = ws.classes;
+    int stride = ws.classStride;
+    int done = 0;
+    while (done < len) {
+      int p = start + done;
+      int outer = p / stride;
+      int inner = p % stride;
+      int base = outer * classes * stride + inner;
+      if (stride == 1) {
+        // one contiguous class row per position
+        float u = up[done];
+        float lse = fromLogits ? 0f : k.logSumExp(pred, base, classes);
+        if (sparseLabel) {
+          int target = (int) label[p];
+          dst[done] = lse - pred[base + target];
+          if (fromLogits) {
+            Arrays.fill(grad, base, base + classes, 0f);
+            grad[base + target] = -u;
+          } else {
+            k.softmaxGradient(pred, base, lse, u, null, 0, 0f, grad, base, classes);
+            grad[base + target] -= u;
+          }
+        } else {
+          dst[done] = k.crossEntropy(label, base, pred, base, lse, classes);
+          if (fromLogits) {
+            k.scale(label, base, -u, grad, base, classes);
+          } else {
+            float mass = u * k.sum(label, base, classes);
+            k.softmaxGradient(pred, base, lse, mass, label, base, u, grad, base, classes);
+          }
+        }
+        done++;
+        continue;
+      }
+      // a strided class axis: count positions side by side, one class row of count elements at a time
+      int count = Math.min(stride - inner, len - done);
+      float[] lse = ws.zeros;
+      if (!fromLogits) {
+        lse = ws.aux;
+        k.logSumExpStrided(pred, base, classes, stride, lse, 0, count);
+      }
+      if (sparseLabel) {
+        for (int j = 0; j < count; j++) {
+          dst[done + j] = lse[j] - pred[base + (int) label[p + j] * stride + j];
+        }
+      } else {
+        k.crossEntropyStrided(label, base, pred, base, classes, stride, lse, 0, dst, done, count);
+      }
+      if (fromLogits) {
+        for (int c = 0; c < classes; c++) {
+          int row = base + c * stride;
+          if (sparseLabel) {
+            Arrays.fill(grad, row, row + count, 0f);
+          } else {
+            for (int j = 0; j < count; j++) {
+              grad[row + j] = -up[done + j] * label[row + j];
+            }
+          }
+        }
+        if (sparseLabel) {
+          for (int j = 0; j < count; j++) {
+            grad[base + (int) label[p + j] * stride + j] = -up[done + j];
+          }
+        }
+      } else {
+        float[] scale = up;
+        int so = done;
+        if (!sparseLabel) {
+          float[] mass = ws.aux2;
+          k.sumStrided(label, base, classes, stride, mass, 0, count);
+          for (int j = 0; j < count; j++) {
+            mass[j] = up[done + j] * mass[j];
+          }
+          scale = mass;
+          so = 0;
+        }
+        for (int c = 0; c < classes; c++) {
+          int row = base + c * stride;
+          k.softmaxGradientShifted(pred, row, lse, 0, scale, so, sparseLabel ? null : label, row, up, done, grad, row,
+              count);
+        }
+        if (sparseLabel) {
+          for (int j = 0; j < count; j++) {
+            grad[base + (int) label[p + j] * stride + j] -= up[done + j];
+          }
+        }
       }
       done += count;
     }

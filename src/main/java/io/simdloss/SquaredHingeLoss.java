@@ -26,6 +26,12 @@ public final class SquaredHingeLoss extends MarginLoss {
     k.squaredHinge(margin, pred, start, label, start, dst, 0, len);
   }
 
+  @Override
+  void mapWithGradient(LossKernels k, float[] pred, float[] label, int start, float[] dst, float[] up, float[] grad,
+      int len) {
+    k.squaredHingeWithGradient(margin, pred, start, label, start, up, 0, dst, 0, grad, start, len);
+  }
+
   /** Options of {@link SquaredHingeLoss}: margin, weight, batchAxis. */
   public static final class Builder extends MarginBuilder<SquaredHingeLoss, Builder> {
     @Override

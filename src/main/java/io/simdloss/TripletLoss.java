@@ -65,6 +65,62 @@ public final class TripletLoss extends Loss {
     return out;
   }
 
+  /**
+   * The loss and its gradients: writes into {@code loss} what {@link #forward} returns (the same bits) and into
+   * {@code gradPred}, {@code gradPositive} and {@code gradNegative} (each pred's number of elements, in pred's
+   * layout) the derivatives of {@code sum_n loss[n]}: for a sample whose hinge is active
+   * ({@code sum + margin > 0}), {@code weight * 2(negative - positive)}, {@code weight * 2(positive - pred)} and
+   * {@code weight * 2(pred - negative)}; 0 for a sample whose hinge is not active (relu'(0) = 0, PyTorch's
+   * choice); NaN for a sample whose sum is NaN. Two passes: the gate of a sample is known only once its sum is.
+   * Allocates nothing; every argument is validated before anything is written.
+   *
+   * @return {@code loss}
+   */
+  public float[] forwardBackward(Tensor pred, Tensor positive, Tensor negative, float[] loss, float[] gradPred,
+      float[] gradPositive, float[] gradNegative) {
+    Shapes.required("pred", pred);
+    checkSameSize("positive", positive, pred);
+    checkSameSize("negative", negative, pred);
+    int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
+    int[] shape = pred.shapeView();
+    int samples = shape[batch];
+    int size = pred.size();
+    Shapes.output("loss", loss, samples);
+    checkGradient("gradPred", gradPred, size, pred, positive, negative);
+    checkGradient("gradPositive", gradPositive, size, pred, positive, negative);
+    checkGradient("gradNegative", gradNegative, size, pred, positive, negative);
+    if (gradPositive == gradPred) {
+      throw new IllegalArgumentException("gradPositive: expected an array other than gradPred, got the same array");
+    }
+    if (gradNegative == gradPred || gradNegative == gradPositive) {
+      throw new IllegalArgumentException("gradNegative: expected an array other than gradPred and gradPositive, got "
+          + "the same array as " + (gradNegative == gradPred ? "gradPred" : "gradPositive"));
+    }
+    forward(pred, positive, negative, loss);
+    Workspace ws = Workspace.get();
+    try {
+      double[] sums = SampleReduction.sums(ws); // left by forward on this thread's workspace
+      double w = weightOrOne();
+      int inner = Shapes.product(shape, batch + 1, shape.length);
+      int outer = Shapes.product(shape, 0, batch);
+      float[] p = pred.data();
+      float[] q = positive.data();
+      float[] r = negative.data();
+      for (int o = 0; o < outer; o++) {
+        for (int n = 0; n < samples; n++) {
+          double hinge = sums[n] + margin;
+          float gate = hinge > 0 ? (float) w : hinge <= 0 ? 0f : Float.NaN;
+          int offset = (o * samples + n) * inner;
+          kernels().tripletGradient(gate, p, offset, q, offset, r, offset, gradPred, gradPositive, gradNegative,
+              offset, inner);
+        }
+      }
+    } finally {
+      ws.release();
+    }
+    return loss;
+  }
+
   private void fill(Workspace ws, int start, int len, float[] dst) {
     kernels().tripletTerm(ws.a, start, ws.b, start, ws.c, start, dst, 0, len);
   }

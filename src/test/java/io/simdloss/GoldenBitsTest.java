@@ -92,6 +92,42 @@ class GoldenBitsTest {
     }
   }
 
+  /** A case's computation: the forward output, or (gradient) forwardBackward's loss followed by its gradients. */
+  interface Evaluation {
+    float[] run(boolean gradient);
+  }
+
+  /** Registers {@code name} (forward) and {@code name + "/grad"} (forwardBackward) on the same inputs. */
+  private void addWithGradient(String name, Evaluation e) {
+    add(name, () -> e.run(false));
+    add(name + "/grad", () -> e.run(true));
+  }
+
+  static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** forward, or forwardBackward's loss and gradient concatenated. */
+  static float[] run(LabeledLoss loss, Tensor pred, Tensor label, Tensor sw, boolean gradient) {
+    if (!gradient) {
+      return loss.forward(pred, label, sw);
+    }
+    float[] out = loss.forward(pred, label, sw).clone(); // the right length
+    float[] grad = new float[pred.size()];
+    loss.forwardBackward(pred, label, sw, out, grad);
+    return concat(out, grad);
+  }
+
   interface Pointwise {
     LabeledLoss make(Float weight, int batchAxis);
   }
@@ -126,12 +162,12 @@ class GoldenBitsTest {
     }
     int n = size;
     elements += 2L * n;
-    add(name, () -> {
+    addWithGradient(name, gradient -> {
       SplittableRandom r = new SplittableRandom(seedOf(name));
       float[] pred = predKind == 1 ? uniform(r, n, 1e-4, 1 - 1e-4) : uniform(r, n, -6, 6);
       float[] label = labelKind == 2 ? signs(r, n) : labelKind == 1 ? uniform(r, n, 0, 1) : uniform(r, n, -3, 3);
       Tensor sw = swShape == null ? null : Tensor.of(uniform(r, sizeOf(swShape), 0, 2), swShape);
-      return f.make(weight, batchAxis).forward(Tensor.of(pred, shape), Tensor.of(label, shape), sw);
+      return run(f.make(weight, batchAxis), Tensor.of(pred, shape), Tensor.of(label, shape), sw, gradient);
     });
   }
 
@@ -180,7 +216,7 @@ class GoldenBitsTest {
     int classAxis = axis < 0 ? shape.length + axis : axis;
     int c = shape[classAxis];
     elements += 2L * n;
-    add(name, () -> {
+    addWithGradient(name, gradient -> {
       SplittableRandom r = new SplittableRandom(seedOf(name));
       float[] pred = logits ? uniform(r, n, -12, -0.01) : uniform(r, n, -8, 8);
       Tensor label;
@@ -197,8 +233,8 @@ class GoldenBitsTest {
       }
       Tensor sw = swShape == null ? null : Tensor.of(uniform(r, sizeOf(swShape), 0, 2), swShape);
       SoftmaxCrossEntropyLoss.Builder b = opts(SoftmaxCrossEntropyLoss.builder(), weight, batchAxis);
-      return b.axis(axis).sparseLabel(sparse).fromLogits(logits).build()
-          .forward(Tensor.of(pred, shape), label, sw);
+      return run(b.axis(axis).sparseLabel(sparse).fromLogits(logits).build(), Tensor.of(pred, shape), label, sw,
+          gradient);
     });
   }
 
@@ -220,7 +256,7 @@ class GoldenBitsTest {
       int[] swShape) {
     int n = sizeOf(shape);
     elements += 2L * n;
-    add(name, () -> {
+    addWithGradient(name, gradient -> {
       SplittableRandom r = new SplittableRandom(seedOf(name));
       float[] pred = logits ? uniform(r, n, -12, -0.01) : uniform(r, n, -8, 8);
       float[] label = uniform(r, n, 0, 1);
@@ -230,7 +266,8 @@ class GoldenBitsTest {
       }
       Tensor sw = swShape == null ? null : Tensor.of(uniform(r, sizeOf(swShape), 0, 2), swShape);
       KLDivLoss.Builder b = opts(KLDivLoss.builder(), weight, batchAxis);
-      return b.fromLogits(logits).axis(axis).build().forward(Tensor.of(pred, shape), Tensor.of(label, shape), sw);
+      return run(b.fromLogits(logits).axis(axis).build(), Tensor.of(pred, shape), Tensor.of(label, shape), sw,
+          gradient);
     });
   }
 
@@ -245,13 +282,23 @@ class GoldenBitsTest {
   private void tripletCase(String name, int[] shape, int batchAxis, Float weight, float margin) {
     int n = sizeOf(shape);
     elements += 3L * n;
-    add(name, () -> {
+    addWithGradient(name, gradient -> {
       SplittableRandom r = new SplittableRandom(seedOf(name));
       float[] a = uniform(r, n, -1, 1);
       float[] p = uniform(r, n, -1, 1);
       float[] q = uniform(r, n, -1, 1);
       TripletLoss.Builder b = opts(TripletLoss.builder(), weight, batchAxis);
-      return b.margin(margin).build().forward(Tensor.of(a, shape), Tensor.of(p, shape), Tensor.of(q, shape));
+      TripletLoss loss = b.margin(margin).build();
+      Tensor tp = Tensor.of(a, shape);
+      Tensor tq = Tensor.of(p, shape);
+      Tensor tr = Tensor.of(q, shape);
+      float[] out = loss.forward(tp, tq, tr);
+      if (!gradient) {
+        return out;
+      }
+      float[][] g = {new float[n], new float[n], new float[n]};
+      loss.forwardBackward(tp, tq, tr, out, g[0], g[1], g[2]);
+      return concat(out, g[0], g[1], g[2]);
     });
   }
 

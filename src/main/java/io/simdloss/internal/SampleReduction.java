@@ -21,6 +21,17 @@ public final class SampleReduction {
     void fill(Workspace ws, int start, int len, float[] dst);
   }
 
+  /**
+   * A source that also produces the gradient: as {@link #fill}, and writes into {@code ws.grad} the derivative
+   * of {@code sum_i up[i] * loss[start + i]} with respect to pred, for every pred element that the loss
+   * elements {@code [start, start+len)} depend on (each pred element belongs to the elements of exactly one
+   * call, so every call writes its own part of the gradient and nothing is accumulated across calls).
+   * {@code up[i]} is the upstream factor of element {@code start + i}: see {@link #upstream}.
+   */
+  public interface GradientSource extends ElementSource {
+    void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up);
+  }
+
   /** How the sample weight varies along a run. */
   private static final int NO_WEIGHT = 0;
   private static final int CONSTANT_WEIGHT = 1;
@@ -37,6 +48,29 @@ public final class SampleReduction {
    */
   public static void sumPerSample(LossKernels k, Workspace ws, ElementSource source, int[] shape, int batchAxis,
       float[] weight, int[] weightShape) {
+    reduce(k, ws, source, null, shape, batchAxis, weight, weightShape);
+  }
+
+  /**
+   * As {@link #sumPerSample}, and the gradient: each chunk of loss elements is produced by
+   * {@link GradientSource#fillWithGradient} with its upstream factors {@code upScale * sampleWeight} (in float:
+   * {@code upScale} alone where there is no sample weight), so that the source writes
+   * {@code d(sum_n scale * sums[n]) / d pred} into {@code ws.grad} while the chunk's operands are in cache. The
+   * sums are the same, bit for bit, as those of {@link #sumPerSample}.
+   *
+   * @param upScale the factor of every element's derivative: the global weight over the element count per
+   *     sample (the mean), as a float
+   */
+  public static void sumPerSampleWithGradient(LossKernels k, Workspace ws, GradientSource source, int[] shape,
+      int batchAxis, float[] weight, int[] weightShape, float upScale) {
+    ws.upScale = upScale;
+    ws.upWeight = weight;
+    ws.upShape = shape;
+    reduce(k, ws, source, source, shape, batchAxis, weight, weightShape);
+  }
+
+  private static void reduce(LossKernels k, Workspace ws, ElementSource source, GradientSource gradient,
+      int[] shape, int batchAxis, float[] weight, int[] weightShape) {
     int rank = shape.length;
     int samples = shape[batchAxis];
     ws.ensure(samples, rank);
@@ -94,7 +128,14 @@ public final class SampleReduction {
     float[] chunk = ws.chunk;
     for (int start = 0; start < size; start += Workspace.CHUNK) {
       int len = Math.min(Workspace.CHUNK, size - start);
-      source.fill(ws, start, len, chunk);
+      if (gradient == null) {
+        source.fill(ws, start, len, chunk);
+      } else {
+        if (weight != null || start == 0) {
+          upstream(ws, start, len, ws.up, 0); // without a sample weight it is one constant: filled once
+        }
+        gradient.fillWithGradient(ws, start, len, chunk, ws.up);
+      }
       int p = 0;
       while (p < len) {
         int take = Math.min(runLength - posInRun, len - p);
@@ -127,6 +168,49 @@ public final class SampleReduction {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The upstream factors of loss elements {@code [start, start+len)} of the current
+   * {@link #sumPerSampleWithGradient} call into {@code dst[d ..]}: {@code upScale * w} where w is the element's
+   * broadcast sample weight, or {@code upScale} when there is none. Any range of the loss tensor can be asked
+   * for (a source whose gradient couples elements across chunks, such as a log-softmax row, needs that).
+   */
+  public static void upstream(Workspace ws, int start, int len, float[] dst, int d) {
+    float scale = ws.upScale;
+    float[] weight = ws.upWeight;
+    if (weight == null) {
+      java.util.Arrays.fill(dst, d, d + len, scale);
+      return;
+    }
+    int[] shape = ws.upShape;
+    int[] stride = ws.weightStrides;
+    // rows along the last axis that is not 1 (trailing 1s neither move the flat index nor the weight)
+    int last = shape.length - 1;
+    while (last > 0 && shape[last] == 1) {
+      last--;
+    }
+    int inner = shape[last];
+    int innerStride = stride[last];
+    int row = start / inner;
+    int pos = start - row * inner;
+    int done = 0;
+    while (done < len) {
+      int offset = 0;
+      for (int axis = last - 1, r = row; axis >= 0; axis--) {
+        int size = shape[axis];
+        int q = r / size;
+        offset += (r - q * size) * stride[axis];
+        r = q;
+      }
+      int take = Math.min(inner - pos, len - done);
+      for (int i = 0; i < take; i++) {
+        dst[d + done + i] = scale * weight[offset + (pos + i) * innerStride];
+      }
+      done += take;
+      pos = 0;
+      row++;
     }
   }
 

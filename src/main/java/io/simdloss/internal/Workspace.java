@@ -21,6 +21,14 @@ public final class Workspace {
   /** Zeros, never written: the log-sum-exp of inputs that are already log probabilities. */
   public final float[] zeros = new float[CHUNK];
 
+  /** The upstream factor of each element of the current chunk (gradients): global scale times sample weight. */
+  public final float[] up = new float[CHUNK];
+  /** A third chunk-sized buffer, for gradient sources that need another intermediate. */
+  public final float[] aux2 = new float[CHUNK];
+
+  /** The gradient being written by the current call (the caller's array), or null. */
+  public float[] grad;
+
   /** The operands of the current call: pred, label (or positive), and a third one (negative). */
   public float[] a;
   public float[] b;
@@ -32,6 +40,16 @@ public final class Workspace {
   /** A cached block of values keyed by {@link #cachedKey} (-1: empty), e.g. a log-sum-exp per position. */
   public float[] cache = new float[0];
   public int cachedKey = -1;
+
+  /** A second cache for gradients, e.g. the upstream factors of a whole class block; see {@link #cache2(int)}. */
+  public float[] cache2 = new float[0];
+  /** A third cache, e.g. a per-position weighted label mass. */
+  public float[] cache3 = new float[0];
+
+  /** The upstream of the current gradient call (see {@code SampleReduction.upstream}). */
+  float upScale;
+  float[] upWeight;
+  int[] upShape;
 
   /** Per-sample sums in double, and the odometer state of the reduction. */
   double[] sums = new double[0];
@@ -53,6 +71,22 @@ public final class Workspace {
       cache = new float[n];
     }
     return cache;
+  }
+
+  /** A buffer of at least n floats for the second cache (grown, never shrunk). */
+  public float[] cache2(int n) {
+    if (cache2.length < n) {
+      cache2 = new float[n];
+    }
+    return cache2;
+  }
+
+  /** A buffer of at least n floats for the third cache (grown, never shrunk). */
+  public float[] cache3(int n) {
+    if (cache3.length < n) {
+      cache3 = new float[n];
+    }
+    return cache3;
   }
 
   /** An int[rank] for the loss shape of the current call. */
@@ -81,6 +115,9 @@ public final class Workspace {
     a = null;
     b = null;
     c = null;
+    grad = null;
+    upWeight = null;
+    upShape = null;
     cachedKey = -1;
   }
 }
