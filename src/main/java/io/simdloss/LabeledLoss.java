@@ -82,6 +82,9 @@ public abstract class LabeledLoss extends Loss {
     int samples = samples(pred.shapeView(), batch);
     Shapes.output("loss", loss, samples);
     checkGradient("grad", grad, pred.size(), pred, label, sampleWeight);
+    if (grad == loss) {
+      throw new IllegalArgumentException("grad: expected an array other than loss, got the same array");
+    }
     Workspace ws = Workspace.get();
     try {
       int[] lossShape = bind(ws, pred, label);

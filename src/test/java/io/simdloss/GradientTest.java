@@ -809,6 +809,9 @@ class GradientTest {
     expectIllegal("grad", () -> l2.forwardBackward(pred, label, null, loss, data));
     expectIllegal("grad", () -> l2.forwardBackward(pred, label, null, loss, label.data()));
     expectIllegal("loss", () -> l2.forwardBackward(pred, label, null, new float[3], new float[4]));
+    float[] four = new float[4];
+    expectIllegal("grad", () -> L2Loss.builder().batchAxis(1).build()
+        .forwardBackward(Tensor.of(new float[4], 1, 4), Tensor.of(new float[4], 1, 4), null, four, four));
     float[] grad = {5, 5, 5, 5};
     expectIllegal("sampleWeight", () -> l2.forwardBackward(pred, label, Tensor.of(new float[3], 3), loss, grad));
     expectIllegal("label", () -> new SoftmaxCrossEntropyLoss().forwardBackward(pred, Tensor.of(new float[] {0, 2}, 2),
