@@ -33,6 +33,14 @@ public final class Demo {
     System.out.printf("%-100s %s%n", ce + " with sampleWeight (2, 1)",
         Arrays.toString(ce.forward(logits, classes, perSample)));
 
+    // The loss and its gradient in one pass: d(sum of the per-sample losses) / d logits, in logits' layout.
+    float[] loss = new float[2];
+    float[] grad = new float[8];
+    ce.forwardBackward(logits, classes, perSample, loss, grad);
+    System.out.printf("%-100s %s%n", "  forwardBackward: loss", Arrays.toString(loss));
+    System.out.printf("%-100s %s%n", "  forwardBackward: gradient (softmax - onehot, times the weight)",
+        Arrays.toString(grad));
+
     // KL divergence of a target distribution from softmax(logits).
     Tensor distribution = Tensor.of(new float[] {0.7f, 0.2f, 0.05f, 0.05f, 0.1f, 0.1f, 0.7f, 0.1f}, 2, 4);
     show(KLDivLoss.builder().fromLogits(false).build(), logits, distribution);
