@@ -46,13 +46,15 @@ public final class KLDivLoss extends LabeledLoss {
     checkSameSize("label", label, pred);
     ws.a = pred.data();
     ws.b = label.data();
-    if (!fromLogits && pred.size() > 0) {
-      // (an empty pred has no row to normalize; its stride may still be huge, so allocate nothing)
-      int softmaxAxis = Shapes.axis("axis", axis, shape.length);
-      ws.classes = shape[softmaxAxis];
-      ws.classStride = Shapes.product(shape, softmaxAxis + 1, shape.length);
-      ws.cache(ws.classStride);
-      ws.cachedKey = -1;
+    if (!fromLogits) {
+      int softmaxAxis = Shapes.axis("axis", axis, shape.length); // checked whatever the size, as SoftmaxCE does
+      if (pred.size() > 0) {
+        // (an empty pred has no row to normalize; its stride may still be huge, so allocate nothing)
+        ws.classes = shape[softmaxAxis];
+        ws.classStride = Shapes.product(shape, softmaxAxis + 1, shape.length);
+        ws.cache(ws.classStride);
+        ws.cachedKey = -1;
+      }
     }
     return shape;
   }

@@ -23,7 +23,11 @@ public interface LossKernels {
   /** {@code |a - b|}. */
   void absoluteError(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
 
-  /** Huber with threshold rho: {@code |a-b| > rho ? |a-b| - rho/2 : (0.5/rho) (a-b)^2}. */
+  /**
+   * Huber with threshold rho: {@code |a-b| > rho ? |a-b| - rho/2 : (|a-b| (0.5/rho)) |a-b|}, multiplied in that
+   * order so that no intermediate overflows or underflows for any rho in the float range (|a-b| (0.5/rho) is at
+   * most 1/2 on the quadratic branch).
+   */
   void huber(float rho, float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
 
   /** {@code max(0, margin - a*b)}. */

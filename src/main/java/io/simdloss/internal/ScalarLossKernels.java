@@ -65,7 +65,7 @@ public final class ScalarLossKernels implements LossKernels {
     float halfInvRho = 0.5f / rho;
     for (int i = 0; i < n; i++) {
       float abs = Math.abs(a[ao + i] - b[bo + i]);
-      dst[d + i] = abs > rho ? abs - halfRho : halfInvRho * (abs * abs);
+      dst[d + i] = abs > rho ? abs - halfRho : (abs * halfInvRho) * abs;
     }
   }
 
@@ -296,7 +296,7 @@ public final class ScalarLossKernels implements LossKernels {
       float diff = a[ao + i] - b[bo + i];
       float abs = Math.abs(diff);
       boolean linear = abs > rho;
-      dst[d + i] = linear ? abs - halfRho : halfInvRho * (abs * abs);
+      dst[d + i] = linear ? abs - halfRho : (abs * halfInvRho) * abs;
       grad[g + i] = up[uo + i] * (linear ? sign(diff) : diff * invRho);
     }
   }

@@ -125,7 +125,7 @@ public final class PanamaLossKernels implements LossKernels {
     int i = 0;
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       FloatVector abs = FloatVector.fromArray(FLOATS, a, ao + i).sub(FloatVector.fromArray(FLOATS, b, bo + i)).abs();
-      FloatVector quadratic = abs.mul(abs).mul(halfInvRho);
+      FloatVector quadratic = abs.mul(halfInvRho).mul(abs);
       FloatVector linear = abs.sub(halfRho);
       quadratic.blend(linear, abs.compare(VectorOperators.GT, rho)).intoArray(dst, d + i);
     }
@@ -628,7 +628,7 @@ public final class PanamaLossKernels implements LossKernels {
       FloatVector diff = FloatVector.fromArray(FLOATS, a, ao + i).sub(FloatVector.fromArray(FLOATS, b, bo + i));
       FloatVector abs = diff.abs();
       VectorMask<Float> linear = abs.compare(VectorOperators.GT, rho);
-      abs.mul(abs).mul(halfInvRho).blend(abs.sub(halfRho), linear).intoArray(dst, d + i);
+      abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear).intoArray(dst, d + i);
       FloatVector slope = diff.mul(invRho).blend(sign(diff), linear);
       FloatVector.fromArray(FLOATS, up, uo + i).mul(slope).intoArray(grad, g + i);
     }
