@@ -40,6 +40,12 @@ import io.simdloss.internal.Shapes;
  * <p>The recursion runs in log space in double ({@link CtcRecursion}); the per-frame log-sum-exp over the
  * classes runs in the active kernels. A forward into the caller's buffer allocates nothing once the thread's
  * scratch has grown to the shapes it sees. Inputs are never modified.
+ *
+ * <h2>Gradient</h2>
+ * {@link #forwardBackward} writes the same loss and, in pred's layout, d(sum over n of loss[n]) / d pred:
+ * softmax minus the posterior occupancy of each class, times the sample's weights; 0 for frames beyond
+ * predLengths and for samples with an infinite loss (infeasible labels), NaN over the frames of a sample whose
+ * loss is NaN. The loss and the gradient are the same bits on every backend.
  */
 public final class CTCLoss extends Loss {
   private final String layout;
@@ -146,9 +152,9 @@ public final class CTCLoss extends Loss {
    * absent, sampleWeight broadcast from (), (1,) or (N,)), frame log-sum-exp {@code lse_t} and the alpha and
    * beta lattices of {@link CtcRecursion}:
    * <pre>
-   *   grad[n, t, c] = u_n * ( exp(x[t, c] - lse_t) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p) )
-   *                                                                           for t &lt; T_n
-   *   grad[n, t, c] = 0                                                       for T_n &lt;= t &lt; T
+   *   grad[n, t, c] = u_n * (exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p))
+   *                                                                     for t &lt; T_n, y[t, c] = x[t, c] - lse_t
+   *   grad[n, t, c] = 0                                                 for T_n &lt;= t &lt; T
    * </pre>
    * softmax minus the posterior occupancy of each class. The softmax term is the active kernels'
    * {@code softmaxGradient} in float; the occupancy is accumulated and subtracted in double (StrictMath) and
