@@ -727,6 +727,23 @@ class CTCGradientTest {
     assertArrayEquals(new float[] {0f, Float.POSITIVE_INFINITY}, empty);
   }
 
+  /**
+   * A loss clamped at 0: with scores (100, 0), the float lse_t rounds to 100, so y = (0, -100) and the three
+   * alignments of label [0] in two frames sum to 1 + 2e-44 > 1; forward clamps the loss to 0 and the gradient
+   * keeps the formula with the unclamped log p (finite, and within the tolerance of the exact gradient, which
+   * is about 1e-44 here).
+   */
+  @Test
+  void clampedLossKeepsTheFormula() {
+    float[][][] x = {{{100f, 0f}, {100f, 0f}}};
+    float[] out = new float[1];
+    float[] grad = run(new CTCLoss(), pred(x, true), label(new float[][] {{0}}, true), null, null, null, out);
+    assertEquals(0f, out[0]);
+    assertBits(new CTCLoss().forward(pred(x, true), label(new float[][] {{0}}, true)), out, "clamped loss");
+    assertGradient(new double[][][] {bruteForceGradient(x[0], 2, new int[] {0})}, new double[] {1}, new int[] {2},
+        grad, true, 2, 2, ABS, "clamped");
+  }
+
   /** Repeated labels: the mandatory blank between equal labels, at the minimum length and above it. */
   @Test
   void repeatedLabelsAtTheMinimumLength() {
