@@ -891,6 +891,50 @@ class CTCGradientTest {
     }
   }
 
+  /**
+   * Threads running forwardBackward on different shapes at once get the bits of a single-threaded run: each has
+   * its own scratch (and the bits do not depend on the JIT tier a thread happens to run in).
+   */
+  @Test
+  void threadsShareNothing() throws Exception {
+    Random r = new Random(1515);
+    int samples = 3;
+    Tensor[] preds = new Tensor[6];
+    Tensor label = label(new float[][] {{1, 2, 3, 1, -1}, {0, 0, -1, 9, 9}, {5, 4, 3, 2, 1}}, true);
+    float[][] expectedLoss = new float[preds.length][];
+    float[][] expectedGrad = new float[preds.length][];
+    CTCLoss loss = new CTCLoss();
+    for (int j = 0; j < preds.length; j++) {
+      preds[j] = pred(randomLogits(r, samples, 5 + 9 * j, 7 + 3 * j, 1), true);
+      expectedLoss[j] = new float[samples];
+      expectedGrad[j] = run(loss, preds[j], label, null, null, null, expectedLoss[j]);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (int task = 0; task < 8; task++) {
+        int first = task;
+        results.add(pool.submit(() -> {
+          for (int k = 0; k < 30; k++) {
+            int j = (first + k) % preds.length;
+            float[] out = new float[samples];
+            float[] grad = new float[preds[j].size()];
+            loss.forwardBackward(preds[j], label, null, null, null, out, grad);
+            if (!bitsEqual(expectedLoss[j], out) || !bitsEqual(expectedGrad[j], grad)) {
+              return "task " + first + " shape " + j + " differs";
+            }
+          }
+          return "";
+        }));
+      }
+      for (java.util.concurrent.Future<String> f : results) {
+        assertEquals("", f.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   /** Warmed up, a call allocates nothing (HotSpot's per-thread allocation counter). */
   @Test
   void allocatesNothingOnceWarm() {
