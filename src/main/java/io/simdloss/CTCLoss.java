@@ -40,6 +40,12 @@ import io.simdloss.internal.Shapes;
  * <p>The recursion runs in log space in double ({@link CtcRecursion}); the per-frame log-sum-exp over the
  * classes runs in the active kernels. A forward into the caller's buffer allocates nothing once the thread's
  * scratch has grown to the shapes it sees. Inputs are never modified.
+ *
+ * <h2>Gradient</h2>
+ * {@link #forwardBackward} writes the same loss and, in pred's layout, d(sum over n of loss[n]) / d pred:
+ * softmax minus the posterior occupancy of each class, times the sample's weights; 0 for frames beyond
+ * predLengths and for samples with an infinite loss (infeasible labels), NaN over the frames of a sample whose
+ * loss is NaN. The loss and the gradient are the same bits on every backend.
  */
 public final class CTCLoss extends Loss {
   private final String layout;
@@ -130,16 +136,134 @@ public final class CTCLoss extends Loss {
       int used = predLengths != null ? (int) predLengths.data()[n] : frames;
       double nll = CtcRecursion.negLogLikelihood(k, p, n * sampleStride, frameStride, classes, used, l,
           labelOffset, labelStride, length, scratch);
-      if (zeroInfinity && nll == Double.POSITIVE_INFINITY) {
-        nll = 0d;
-      }
-      if (sampleWeight != null) {
-        float[] sw = sampleWeight.data();
-        nll *= sw.length == 1 ? sw[0] : sw[n];
-      }
-      out[n] = (float) (nll * w);
+      out[n] = weighted(nll, sampleWeight, n, w);
     }
     return out;
+  }
+
+  /**
+   * The loss and its gradient: writes into {@code loss} (length N) exactly what
+   * {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor, float[])} writes (the same bits), and into
+   * {@code grad} (length {@code pred.size()}, pred's layout) the derivative of {@code sum_n loss[n]} with
+   * respect to pred: what autograd gives for {@code loss.backward()} on the per-sample vector. Returns
+   * {@code loss}. {@code predLengths}, {@code labelLengths} and {@code sampleWeight} may each be null.
+   *
+   * <p>For sample n with frames {@code T_n}, upstream factor {@code u_n = sampleWeight[n] * weight} (each 1 when
+   * absent, sampleWeight broadcast from (), (1,) or (N,)), frame log-sum-exp {@code lse_t} and the alpha and
+   * beta lattices of {@link CtcRecursion}:
+   * <pre>
+   *   grad[n, t, c] = u_n * (exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p))
+   *                                                                     for t &lt; T_n, y[t, c] = x[t, c] - lse_t
+   *   grad[n, t, c] = 0                                                 for T_n &lt;= t &lt; T
+   * </pre>
+   * softmax minus the posterior occupancy of each class. The softmax term is the active kernels'
+   * {@code softmaxGradient} in float; the occupancy is accumulated and subtracted in double (StrictMath) and
+   * rounded once, so the result is the same bits on every backend, vector width and JIT tier.
+   *
+   * <p>Conventions:
+   * <ul>
+   *   <li>A sample with an infinite loss before weighting (its label does not fit its frames, or -inf scores
+   *       make it impossible) gets a gradient of 0 everywhere, with or without zeroInfinity (PyTorch zeroes it
+   *       under {@code zero_infinity} and returns non-finite values otherwise; a 0 is the useful choice).
+   *       Its loss is still +inf (or 0 with zeroInfinity, or NaN times a zero weight) as in forward.
+   *   <li>A sample whose loss is NaN (NaN or +inf scores within its frames) gets NaN at every {@code (t, c)},
+   *       {@code t < T_n} (0 beyond): the bad data shows, and only in that sample.
+   *   <li>When rounding of the float {@code lse_t} puts {@code log p} a hair above 0, the loss is clamped to 0
+   *       but the gradient keeps the formula with the unclamped {@code log p}.
+   *   <li>{@code u_n} multiplies the gradient as is: a zero weight gives a zero gradient (a NaN weight, NaN).
+   * </ul>
+   *
+   * <p>No allocation once warmed up: the alpha lattice ({@code T_n x (2 L_n + 1)} doubles), two beta rows,
+   * {@code lse_t} and the extended label live in a per-thread scratch that only grows (it is retained by the
+   * thread: one lattice of the largest sample seen). Every argument is validated before {@code loss} or
+   * {@code grad} is written; inputs are never modified.
+   *
+   * @throws IllegalArgumentException if an argument is invalid, {@code loss} is not of length N, {@code grad} is
+   *     null or not of length {@code pred.size()}, {@code grad} is pred's own array or {@code loss}, or a
+   *     sample's lattice would exceed a Java array
+   */
+  public float[] forwardBackward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths,
+      Tensor sampleWeight, float[] loss, float[] grad) {
+    checkPred(pred);
+    int[] ps = pred.shapeView();
+    boolean ntc = layout.equals("NTC");
+    int samples = ntc ? ps[0] : ps[1];
+    int frames = ntc ? ps[1] : ps[0];
+    int classes = ps[2];
+    checkLabelShape(label, samples);
+    int labelAxis = batchAxis() == 0 ? 1 : 0;
+    int maxLabel = label.shapeView()[labelAxis];
+    Shapes.output("loss", loss, samples);
+    Shapes.output("grad", grad, pred.size());
+    if (grad == pred.data()) {
+      throw new IllegalArgumentException("grad: expected an array other than pred's data (pred is read while "
+          + "grad is written), got pred's own array");
+    }
+    if (grad == loss) {
+      throw new IllegalArgumentException("grad: expected an array other than loss, got the same array");
+    }
+    checkLengths("predLengths", predLengths, samples, frames, "T");
+    checkLengths("labelLengths", labelLengths, samples, maxLabel, "L");
+    checkLabelValues(label, labelLengths, samples, maxLabel, classes);
+    checkSampleWeight(sampleWeight, samples);
+
+    float[] l = label.data();
+    int labelSampleStride = batchAxis() == 0 ? maxLabel : 1;
+    int labelStride = batchAxis() == 0 ? 1 : samples;
+    for (int n = 0; n < samples; n++) {
+      int labelOffset = n * labelSampleStride;
+      int length = labelLengths != null
+          ? (int) labelLengths.data()[n]
+          : paddedLength(l, labelOffset, labelStride, maxLabel);
+      int used = predLengths != null ? (int) predLengths.data()[n] : frames;
+      long cells = CtcRecursion.latticeCells(used, length);
+      if (cells > CtcRecursion.MAX_LATTICE_CELLS
+          && CtcRecursion.requiredFrames(l, labelOffset, labelStride, length) <= used) {
+        throw new IllegalArgumentException("pred: the CTC gradient keeps a T_n x (2 L_n + 1) lattice of doubles; "
+            + "sample n=" + n + " needs " + used + " x " + (2L * length + 1) + " = " + cells
+            + " cells, more than a Java array holds (" + CtcRecursion.MAX_LATTICE_CELLS + ")");
+      }
+    }
+
+    float[] p = pred.data();
+    int sampleStride = ntc ? frames * classes : classes;
+    int frameStride = ntc ? classes : samples * classes;
+    double w = weightOrOne();
+    LossKernels k = kernels();
+    CtcRecursion.Scratch scratch = CtcRecursion.Scratch.get();
+    for (int n = 0; n < samples; n++) {
+      int labelOffset = n * labelSampleStride;
+      int length = labelLengths != null
+          ? (int) labelLengths.data()[n]
+          : paddedLength(l, labelOffset, labelStride, maxLabel);
+      int used = predLengths != null ? (int) predLengths.data()[n] : frames;
+      int offset = n * sampleStride;
+      double upstream = w;
+      if (sampleWeight != null) {
+        float[] sw = sampleWeight.data();
+        upstream = (sw.length == 1 ? sw[0] : sw[n]) * w; // exact: a float times a float fits a double
+      }
+      double nll = CtcRecursion.negLogLikelihoodWithGradient(k, p, offset, frameStride, classes, used, l,
+          labelOffset, labelStride, length, upstream, grad, scratch);
+      for (int t = used; t < frames; t++) {
+        int from = offset + t * frameStride;
+        java.util.Arrays.fill(grad, from, from + classes, 0f);
+      }
+      loss[n] = weighted(nll, sampleWeight, n, w);
+    }
+    return loss;
+  }
+
+  /** The weighted loss of sample n from its {@code -log p}: zeroInfinity, then sampleWeight, then weight. */
+  private float weighted(double nll, Tensor sampleWeight, int n, double w) {
+    if (zeroInfinity && nll == Double.POSITIVE_INFINITY) {
+      nll = 0d;
+    }
+    if (sampleWeight != null) {
+      float[] sw = sampleWeight.data();
+      nll *= sw.length == 1 ? sw[0] : sw[n];
+    }
+    return (float) (nll * w);
   }
 
   /** The index of the first -1 in the sample's label, or L when there is none. */

@@ -1,8 +1,8 @@
 package io.simdloss.internal;
 
 /**
- * The CTC forward (alpha) recursion in log space for one sample, after Graves et al. (2006) and in the style of
- * PyTorch's {@code aten/src/ATen/native/LossCTC.cpp}.
+ * The CTC forward (alpha) and backward (beta) recursions in log space for one sample, and the gradient, after
+ * Graves et al. (2006) and in the style of PyTorch's {@code aten/src/ATen/native/LossCTC.cpp}.
  *
  * <h2>Notation</h2>
  * <ul>
@@ -47,21 +47,25 @@ package io.simdloss.internal;
  * the inputs. Only {@code lse_t} is float, computed by the active kernels; {@code y} is formed in double from
  * the float score and the float {@code lse_t}.
  *
- * <h2>Extending to gradients</h2>
- * The recursion is split into {@link #frameNormalizers} (fills {@code lse_t}), {@link #extend} (fills l'),
- * {@link #alphaInit} and {@link #alphaStep} which write one row into any {@code (double[], offset)}: the loss
- * alternates two rows, a gradient pass would keep the whole T x S lattice ({@code row t at t*S}) and add the
- * mirrored beta recursion
+ * <h2>Backward recursion and gradient</h2>
+ * {@link #negLogLikelihoodWithGradient} keeps the whole T x S alpha lattice (row t at {@code t*S}, the same
+ * {@link #alphaInit}/{@link #alphaStep} arithmetic as the loss, so the loss has the same bits) and runs the
+ * mirrored beta recursion ({@link #betaInit}, {@link #betaStep}) with two alternating rows, from the last frame
+ * down:
  * <pre>
  *   beta_{T-1}(S-1) = y[T-1, b],  beta_{T-1}(S-2) = y[T-1, l_L],  others -inf
- *   beta_t(s) = y[t, l'(s)] + logsumexp( beta_{t+1}(s), beta_{t+1}(s+1), beta_{t+1}(s+2) if skip(s+2) )
+ *   beta_t(s) = y[t, l'(s)] + logsumexp( beta_{t+1}(s), beta_{t+1}(s+1) if s+1 &lt; S, beta_{t+1}(s+2) if skip(s+2) )
  * </pre>
- * with the gradient w.r.t. the logits
+ * ({@code skip(s+2)}: {@code l'(s+2) != b} and {@code l'(s+2) != l'(s)}, the transition alpha jumps forward).
+ * As soon as beta_t exists, frame t's gradient w.r.t. the logits is written:
  * {@code d(-log p)/dx[t, c] = exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p)}
- * (softmax minus posterior occupancy; y is counted in both alpha and beta, hence {@code - y}), reusing
- * {@code lse_t} from the scratch.
+ * (softmax minus posterior occupancy; y is counted in both alpha and beta, hence {@code - y}). The softmax part
+ * is {@link LossKernels#softmaxGradient} (float, scaled by the upstream factor); the occupancy is summed per
+ * class of l' in double, in increasing s, with {@code StrictMath.exp}, and subtracted with one rounding to
+ * float. Special cases (infinite or NaN loss) are described at the method.
  *
- * <p>Nothing here allocates: buffers come from a per-thread {@link Scratch} that only grows. Nothing validates:
+ * <p>Nothing here allocates once warmed up: buffers (lse, l', two rows, and for the gradient the T x S lattice
+ * and the per-class occupancy) come from a per-thread {@link Scratch} that only grows. Nothing validates:
  * the caller has checked shapes, label values ({@code 0 <= l_i <= C-2}) and lengths.
  */
 public final class CtcRecursion {
@@ -78,9 +82,18 @@ public final class CtcRecursion {
     float[] lse = new float[0];
     /** The extended target l'. */
     int[] ext = new int[0];
-    /** Two alpha rows (the previous and the current frame). */
+    /** Two alpha rows (the previous and the current frame); the gradient's two beta rows. */
     double[] alphaA = new double[0];
     double[] alphaB = new double[0];
+    /** The gradient's full alpha lattice, row t at {@code t*S}. */
+    double[] lattice = new double[0];
+    /** Per position s of l', the slot of its class among the distinct classes of l'. */
+    int[] slot = new int[0];
+    /** Per slot, its class; and the occupancy accumulated for it at the current frame. */
+    int[] slotClass = new int[0];
+    double[] occupancy = new double[0];
+    /** Per class, its slot, or -1: all -1 between calls. */
+    int[] classSlot = new int[0];
 
     private Scratch() {}
 
@@ -97,6 +110,28 @@ public final class CtcRecursion {
         ext = new int[extendedLength];
         alphaA = new double[extendedLength];
         alphaB = new double[extendedLength];
+      }
+    }
+
+    void ensureGradient(int frames, int extendedLength, int classes) {
+      ensure(frames, extendedLength);
+      long cells = (long) frames * extendedLength;
+      if (cells > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("pred: the CTC gradient keeps a T x (2L+1) lattice of doubles, and "
+            + frames + " x " + extendedLength + " = " + cells + " cells exceed the largest Java array");
+      }
+      if (lattice.length < cells) {
+        lattice = new double[(int) cells];
+      }
+      if (slot.length < extendedLength) {
+        slot = new int[extendedLength];
+        slotClass = new int[extendedLength];
+        occupancy = new double[extendedLength];
+      }
+      if (classSlot.length < classes) {
+        int[] grown = new int[classes];
+        java.util.Arrays.fill(grown, -1);
+        classSlot = grown;
       }
     }
   }
@@ -159,6 +194,212 @@ public final class CtcRecursion {
     return logLikelihood >= 0d ? 0d : -logLikelihood;
   }
 
+  /** The number of doubles in the gradient's alpha lattice for one sample: {@code frames * (2L + 1)}. */
+  public static long latticeCells(int frames, int labelLength) {
+    return (long) frames * (2L * labelLength + 1);
+  }
+
+  /** The largest lattice {@link #negLogLikelihoodWithGradient} accepts (a Java array's length). */
+  public static final long MAX_LATTICE_CELLS = Integer.MAX_VALUE - 8;
+
+  /**
+   * {@link #negLogLikelihood} (the same bits) and, into {@code grad} in pred's layout
+   * ({@code grad[offset + t*frameStride + c]} for {@code t < frames}, every c), {@code upstream} times the
+   * derivative of {@code -log p} with respect to the scores:
+   * <pre>
+   *   grad[t, c] = up * exp(x[t, c] - lse_t)                                   (float kernel, all c)
+   *   grad[t, c] = (float) ((double) grad[t, c] - up * occ_t(c))              (c in l', scalar double)
+   *   occ_t(c)   = sum over s = 0, 1, .., S-1 with l'(s) = c, in that order, of
+   *                StrictMath.exp(alpha_t(s) + beta_t(s) - y[t, c] - logLikelihood)
+   * </pre>
+   * where the float kernel's {@code up} is {@code (float) upstream} and the double one is {@code upstream}. The
+   * occupancy is a plain sum of exponentials (every term is a posterior probability, at most about 1, so it
+   * neither overflows nor needs a log-sum-exp); terms whose alpha or beta is -inf are skipped (they are exactly
+   * 0). {@code logLikelihood} is the unclamped log-likelihood: when rounding puts it above 0 the loss is
+   * clamped to 0 but the gradient keeps the formula.
+   *
+   * <p>Special cases, decided from the returned loss: +inf (the label does not fit the frames, or -inf scores
+   * make it impossible): every {@code grad[t, c]}, {@code t < frames}, is 0. NaN (NaN or +inf scores in the
+   * frames used): every {@code grad[t, c]}, {@code t < frames}, is NaN. Frames from {@code frames} on are not
+   * written (the caller zeroes them). The result depends on the kernels only through
+   * {@link LossKernels#logSumExp} and {@link LossKernels#softmaxGradient}, which are bit-identical across
+   * backends; everything else is the same scalar double code everywhere.
+   *
+   * @param upstream d(loss)/d(-log p) for this sample: the sample weight times the global weight
+   * @param grad receives the gradient; must not alias pred
+   */
+  public static double negLogLikelihoodWithGradient(LossKernels k, float[] pred, int offset, int frameStride,
+      int classes, int frames, float[] label, int labelOffset, int labelStride, int labelLength, double upstream,
+      float[] grad, Scratch scratch) {
+    if (requiredFrames(label, labelOffset, labelStride, labelLength) > frames) {
+      fillFrames(grad, offset, frameStride, classes, frames, 0f);
+      return Double.POSITIVE_INFINITY;
+    }
+    if (frames == 0) {
+      return 0d;
+    }
+    int extended = 2 * labelLength + 1;
+    scratch.ensureGradient(frames, extended, classes);
+    float[] lse = scratch.lse;
+    int[] ext = scratch.ext;
+    double[] alpha = scratch.lattice;
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, lse);
+    extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
+
+    // Forward: the same operations as negLogLikelihood, into the lattice instead of two alternating rows, and
+    // only where the end can still be reached: s >= from(t) = S - 2(T - t). Those cells depend only on cells
+    // of the same kind (every predecessor of such a cell reaches the end through it), so they and the
+    // log-likelihood are the bits negLogLikelihood computes; the others (finite alpha, but beta = -inf: zero
+    // occupancy) are neither computed nor read.
+    alphaInit(pred, offset, lse[0], ext, extended, alpha, 0);
+    for (int t = 1; t < frames; t++) {
+      alphaStep(pred, offset + t * frameStride, lse[t], ext, extended, alpha, (t - 1) * extended, alpha,
+          t * extended, reachesEnd(extended, frames, t));
+    }
+    int last = (frames - 1) * extended;
+    double logLikelihood = extended == 1
+        ? alpha[last]
+        : logAddExp(alpha[last + extended - 1], alpha[last + extended - 2]);
+    double nll = logLikelihood >= 0d ? 0d : -logLikelihood;
+    if (nll == Double.POSITIVE_INFINITY) {
+      fillFrames(grad, offset, frameStride, classes, frames, 0f);
+      return nll;
+    }
+    if (Double.isNaN(nll)) {
+      fillFrames(grad, offset, frameStride, classes, frames, Float.NaN);
+      return nll;
+    }
+
+    // The distinct classes of l' (the blank first), and the slot of each position.
+    int[] slot = scratch.slot;
+    int[] slotClass = scratch.slotClass;
+    int[] classSlot = scratch.classSlot;
+    int distinct = 0;
+    for (int s = 0; s < extended; s++) {
+      int c = ext[s];
+      if (classSlot[c] < 0) {
+        classSlot[c] = distinct;
+        slotClass[distinct++] = c;
+      }
+      slot[s] = classSlot[c];
+    }
+    for (int j = 0; j < distinct; j++) {
+      classSlot[slotClass[j]] = -1; // restore the all -1 invariant
+    }
+
+    // Backward: beta rows alternate in alphaA/alphaB, each frame's gradient written as soon as beta_t exists.
+    // Only the cells reachable from the start are computed, s <= to(t) = 2t + 1 (they depend only on cells of
+    // the same kind); the others have alpha = -inf, zero occupancy. The occupancy runs over the cells that are
+    // both, from(t) <= s <= to(t): outside, alpha or beta is -inf and the term is exactly 0.
+    double[] next = scratch.alphaA;
+    double[] cur = scratch.alphaB;
+    float up = (float) upstream;
+    double[] occupancy = scratch.occupancy;
+    for (int t = frames - 1; t >= 0; t--) {
+      int frame = offset + t * frameStride;
+      int to = reachableFromStart(extended, t);
+      if (t == frames - 1) {
+        betaInit(pred, frame, lse[t], ext, extended, cur, 0);
+      } else {
+        betaStep(pred, frame, lse[t], ext, extended, next, 0, cur, 0, to);
+      }
+      k.softmaxGradient(pred, frame, lse[t], up, null, 0, 0f, grad, frame, classes);
+      for (int j = 0; j < distinct; j++) {
+        occupancy[j] = 0d;
+      }
+      int a = t * extended;
+      for (int s = reachesEnd(extended, frames, t); s <= to; s++) {
+        double as = alpha[a + s];
+        double bs = cur[s];
+        if (as == Double.NEGATIVE_INFINITY || bs == Double.NEGATIVE_INFINITY) {
+          continue;
+        }
+        double y = (double) pred[frame + ext[s]] - lse[t];
+        occupancy[slot[s]] += StrictMath.exp(as + bs - y - logLikelihood);
+      }
+      for (int j = 0; j < distinct; j++) {
+        int g = frame + slotClass[j];
+        grad[g] = (float) ((double) grad[g] - upstream * occupancy[j]);
+      }
+      double[] swap = next;
+      next = cur;
+      cur = swap;
+    }
+    return nll;
+  }
+
+  /** The first position of l' from which the end can be reached at frame t: {@code max(0, S - 2(T - t))}. */
+  private static int reachesEnd(int extended, int frames, int t) {
+    return (int) Math.max(0L, extended - 2L * (frames - t));
+  }
+
+  /** The last position of l' reachable from the start at frame t: {@code min(S - 1, 2t + 1)}. */
+  private static int reachableFromStart(int extended, int t) {
+    return (int) Math.min(extended - 1L, 2L * t + 1);
+  }
+
+  /** Writes {@code value} to {@code grad[offset + t*frameStride + c]} for {@code t < frames}, every c. */
+  static void fillFrames(float[] grad, int offset, int frameStride, int classes, int frames, float value) {
+    for (int t = 0; t < frames; t++) {
+      int from = offset + t * frameStride;
+      java.util.Arrays.fill(grad, from, from + classes, value);
+    }
+  }
+
+  /**
+   * Writes beta_{T-1} into {@code beta[b .. b+extended)}: {@code y[T-1, b]} at S-1, {@code y[T-1, l_L]} at S-2,
+   * -inf elsewhere.
+   *
+   * @param frame the offset of the last frame's scores in pred
+   */
+  public static void betaInit(float[] pred, int frame, float lse, int[] ext, int extended, double[] beta, int b) {
+    for (int s = 0; s < extended - 2; s++) {
+      beta[b + s] = Double.NEGATIVE_INFINITY;
+    }
+    beta[b + extended - 1] = (double) pred[frame + ext[extended - 1]] - lse;
+    if (extended > 1) {
+      beta[b + extended - 2] = (double) pred[frame + ext[extended - 2]] - lse;
+    }
+  }
+
+  /**
+   * One step of the backward recursion: writes beta_t into {@code cur[c .. c+extended)} from beta_{t+1} in
+   * {@code next[n .. n+extended)} (the two ranges must not overlap); the mirror of {@link #alphaStep}.
+   *
+   * @param frame the offset of frame t's scores in pred
+   * @param lse frame t's log-sum-exp
+   */
+  public static void betaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] next, int n,
+      double[] cur, int c) {
+    betaStep(pred, frame, lse, ext, extended, next, n, cur, c, extended - 1);
+  }
+
+  /**
+   * As {@link #betaStep(float[], int, float, int[], int, double[], int, double[], int)} for the positions
+   * {@code 0 <= s <= to} only (the same operations per position); reads {@code next} up to
+   * {@code min(extended - 1, to + 2)} and leaves {@code cur} beyond {@code to} unwritten.
+   */
+  static void betaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] next, int n,
+      double[] cur, int c, int to) {
+    int lastPosition = extended - 1;
+    if (to >= lastPosition) {
+      // s = S-1: only the stay transition (the blank after the last label)
+      cur[c + lastPosition] = next[n + lastPosition] + ((double) pred[frame + ext[lastPosition]] - lse);
+    }
+    for (int s = Math.min(to, lastPosition - 1); s >= 0; s--) {
+      int label = ext[s];
+      double stay = next[n + s];
+      double advance = next[n + s + 1];
+      double sum;
+      if ((s & 1) == 1 && s + 2 < extended && label != ext[s + 2]) {
+        sum = logAddExp(stay, advance, next[n + s + 2]);
+      } else {
+        sum = logAddExp(stay, advance);
+      }
+      cur[c + s] = sum + ((double) pred[frame + label] - lse);
+    }
+  }
+
   /** Fills {@code lse[t] = log sum_c exp(pred[offset + t*frameStride + c])} for {@code 0 <= t < frames}. */
   public static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes,
       int frames, float[] lse) {
@@ -202,9 +443,21 @@ public final class CtcRecursion {
    */
   public static void alphaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] prev, int p,
       double[] cur, int c) {
-    // s = 0: only the stay transition (blank before the first label)
-    cur[c] = prev[p] + ((double) pred[frame + ext[0]] - lse);
-    for (int s = 1; s < extended; s++) {
+    alphaStep(pred, frame, lse, ext, extended, prev, p, cur, c, 0);
+  }
+
+  /**
+   * As {@link #alphaStep(float[], int, float, int[], int, double[], int, double[], int)} for the positions
+   * {@code from <= s < extended} only (the same operations per position); reads {@code prev} from
+   * {@code max(0, from - 2)} on and leaves {@code cur[c .. c+from)} unwritten.
+   */
+  static void alphaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] prev, int p,
+      double[] cur, int c, int from) {
+    if (from == 0) {
+      // s = 0: only the stay transition (blank before the first label)
+      cur[c] = prev[p] + ((double) pred[frame + ext[0]] - lse);
+    }
+    for (int s = Math.max(from, 1); s < extended; s++) {
       int label = ext[s];
       double stay = prev[p + s];
       double advance = prev[p + s - 1];
