@@ -325,7 +325,7 @@ class GoldenBitsTest {
     int samples = 4;
     int n = samples * t * c;
     elements += n;
-    add(name, () -> {
+    addWithGradient(name, gradient -> {
       SplittableRandom r = new SplittableRandom(seedOf(name));
       float[] pred = uniform(r, n, -5, 5);
       int alphabet = Math.max(c - 1, 1);
@@ -363,8 +363,15 @@ class GoldenBitsTest {
       if (weight != null) {
         b.weight(weight);
       }
-      return b.build().forward(p, label, lengths ? Tensor.of(predLen, samples) : null,
-          lengths ? Tensor.of(labelLen, samples) : null, sw);
+      Tensor pl = lengths ? Tensor.of(predLen, samples) : null;
+      Tensor ll = lengths ? Tensor.of(labelLen, samples) : null;
+      float[] out = b.build().forward(p, label, pl, ll, sw);
+      if (!gradient) {
+        return out;
+      }
+      float[] grad = new float[n];
+      b.build().forwardBackward(p, label, pl, ll, sw, out, grad);
+      return concat(out, grad);
     });
   }
 
