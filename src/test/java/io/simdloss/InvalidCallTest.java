@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -118,6 +119,15 @@ class InvalidCallTest {
         () -> ctc.forward(pred, label, null, t(new float[] {1, 0.5f}, 2), null));
     assertMessage("sampleWeight: expected a shape that broadcasts to the loss shape (2,): (), (1,) or (2,), got (2, 1)",
         () -> ctc.forward(pred, label, null, null, zeros(2, 1)));
+  }
+
+  @Test
+  @Disabled("awaiting fix: KLDivLoss(fromLogits=false) checks axis only when pred is not empty")
+  void klAxisIsCheckedForEmptyPredToo() {
+    // SoftmaxCrossEntropyLoss refuses a bad axis whatever the size; KLDivLoss returns [NaN, NaN] here
+    Tensor empty = zeros(2, 0);
+    assertMessage("axis: expected an axis in [-2, 2) for an input of rank 2, got 5",
+        () -> KLDivLoss.builder().fromLogits(false).axis(5).build().forward(empty, empty));
   }
 
   // ---- shapes whose arithmetic overflows int --------------------------------------------------------------------
