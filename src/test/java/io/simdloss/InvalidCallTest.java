@@ -304,7 +304,8 @@ class InvalidCallTest {
     }
   }
 
-  /** A call that breaks exactly one argument of the valid case g. */
+  /** A call that breaks exactly one argument of the valid case g (cases 8 and 9 fall through when they do not apply). */
+  @SuppressWarnings("fallthrough")
   static Call mutate(Generated g, SplittableRandom r) {
     Call c = new Call();
     c.kind = g.kind;
@@ -677,11 +678,9 @@ class InvalidCallTest {
             lengths[s] = 1;
           }
           c.fourth = Tensor.of(lengths, g.fourthShape);
-        } else {
-          // every position before it must be valid, so put it first
         }
+        // position 0 of sample s: inside its label whatever its length; the samples before s stay valid
         l[g.labelTn ? s : s * maxLabel] = v;
-        // the samples before s must stay valid: they are (the generator made them valid)
         c.label = Tensor.of(l, g.labelShape);
         c.what = "label value " + v;
         c.argument = "label";
