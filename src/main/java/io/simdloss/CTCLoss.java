@@ -245,7 +245,10 @@ public final class CTCLoss extends Loss {
       }
       double nll = CtcRecursion.negLogLikelihoodWithGradient(k, p, offset, frameStride, classes, used, l,
           labelOffset, labelStride, length, upstream, grad, scratch);
-      for (int t = used; t < frames; t++) {
+      // frames beyond predLengths get 0; so does every frame of a loss that zeroInfinity replaces by the
+      // constant 0 (an infinite nll already has a 0 gradient; this is a finite one beyond the float range)
+      int zeroFrom = zeroInfinity && (float) nll == Float.POSITIVE_INFINITY ? 0 : used;
+      for (int t = zeroFrom; t < frames; t++) {
         int from = offset + t * frameStride;
         java.util.Arrays.fill(grad, from, from + classes, 0f);
       }
@@ -254,9 +257,13 @@ public final class CTCLoss extends Loss {
     return loss;
   }
 
-  /** The weighted loss of sample n from its {@code -log p}: zeroInfinity, then sampleWeight, then weight. */
+  /**
+   * The weighted loss of sample n from its {@code -log p}: zeroInfinity, then sampleWeight, then weight.
+   * zeroInfinity zeroes a loss that is +Infinity as a float: an infeasible sample, or a finite double beyond
+   * Float.MAX_VALUE (scores near +-3e38).
+   */
   private float weighted(double nll, Tensor sampleWeight, int n, double w) {
-    if (zeroInfinity && nll == Double.POSITIVE_INFINITY) {
+    if (zeroInfinity && (float) nll == Float.POSITIVE_INFINITY) {
       nll = 0d;
     }
     if (sampleWeight != null) {
