@@ -257,6 +257,46 @@ public final class Generated {
     }
   }
 
+  /** forwardBackward: the loss followed by the gradient(s) with respect to pred (and positive, negative). */
+  float[] runGradient() {
+    Tensor sampleWeight = swT();
+    float[] out = run().clone(); // the output's length
+    switch (kind) {
+      case TRIPLET: {
+        int n = pred.length;
+        float[][] g = {new float[n], new float[n], new float[n]};
+        ((TripletLoss) loss).forwardBackward(predT(), labelT(), Tensor.of(third, thirdShape), out, g[0], g[1], g[2]);
+        return concat(out, g[0], g[1], g[2]);
+      }
+      case CTC: {
+        Tensor pl = third == null ? null : Tensor.of(third, thirdShape);
+        Tensor ll = fourth == null ? null : Tensor.of(fourth, fourthShape);
+        float[] grad = new float[pred.length];
+        ((CTCLoss) loss).forwardBackward(predT(), labelT(), pl, ll, sampleWeight, out, grad);
+        return concat(out, grad);
+      }
+      default: {
+        float[] grad = new float[pred.length];
+        ((LabeledLoss) loss).forwardBackward(predT(), labelT(), sampleWeight, out, grad);
+        return concat(out, grad);
+      }
+    }
+  }
+
+  static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] all = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, all, at, p.length);
+      at += p.length;
+    }
+    return all;
+  }
+
   /** Deep copies of every input array, to check that nothing was modified. */
   float[][] inputs() {
     return new float[][] {pred, label, third, fourth, sw};
@@ -556,7 +596,7 @@ public final class Generated {
   // ---- a digest of outputs -------------------------------------------------------------------------------
 
   /**
-   * SHA-256 of the outputs of {@code count} cases from {@code seed} (adversarial and not), with NaN
+   * SHA-256 of the outputs of forwardBackward (loss and gradients) of {@code count} cases from {@code seed} (adversarial and not), with NaN
    * canonicalized ({@link Float#floatToIntBits}): the same string in every backend when they agree bit for
    * bit. Used by the property test and by its child JVM.
    */
@@ -571,7 +611,7 @@ public final class Generated {
     ByteBuffer buf = ByteBuffer.allocate(4);
     for (int i = 0; i < count; i++) {
       Generated g = random(rng, i % 2 == 1);
-      for (float v : g.run()) {
+      for (float v : g.runGradient()) { // forwardBackward's loss and gradients
         buf.clear();
         buf.putInt(Float.floatToIntBits(v));
         md.update(buf.array());

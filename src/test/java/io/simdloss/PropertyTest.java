@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  *   <li>linear in the global weight: bit-exact for powers of two, within two float roundings otherwise;
  *   <li>a sample weight of ones equals no sample weight (bit-exact when the weight is uniform along each
  *       sample, within the reduction's rounding otherwise);
- *   <li>the vector and the scalar backend give the same bits: the digest of 400 generated calls in this JVM
+ *   <li>the vector and the scalar backend give the same bits (forwardBackward: loss and gradients): the digest of
+ *       400 generated calls in this JVM
  *       equals the digest computed by a child JVM on the other backend.
  * </ul>
  */
@@ -66,6 +67,26 @@ class PropertyTest {
       assertTrue(second == dirty, "returns out");
       assertSameBits(first, second, g);
       assertSameBits(first, g.run(), g);
+      float[][] after = g.inputs();
+      for (int i = 0; i < before.length; i++) {
+        assertArrayEquals(before[i], after[i], "input " + i + " of " + g);
+      }
+    }
+  }
+
+  /**
+   * forwardBackward on every generated call (half with non-finite data): it never throws, leaves the inputs
+   * unchanged, writes forward's loss bit for bit, and gives the same gradient bits twice.
+   */
+  @Test
+  void forwardBackwardIsForwardPlusADeterministicGradient() {
+    for (Generated g : all(303)) {
+      float[][] before = Generated.copy(g.inputs());
+      float[] forward = g.run();
+      float[] first = g.runGradient();
+      float[] second = g.runGradient();
+      assertSameBits(forward, Arrays.copyOf(first, forward.length), g);
+      assertSameBits(first, second, g);
       float[][] after = g.inputs();
       for (int i = 0; i < before.length; i++) {
         assertArrayEquals(before[i], after[i], "input " + i + " of " + g);
