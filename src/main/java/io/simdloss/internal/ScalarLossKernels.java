@@ -11,7 +11,8 @@ import java.util.Arrays;
  * every vector width: 64 logical accumulators (element i of the first {@code n - n % 16} goes to accumulator
  * {@code i % 64}, in increasing i: whole 64-element blocks, then up to three 16-element chunks into lanes
  * 0..15, 16..31, 32..47), combined by halving ({@code acc[j] += acc[j + half]}, half = 32 .. 1), then the last
- * {@code n % 16} elements added one at a time. A range shorter than 16 is a plain sequential sum from +0f. The accumulators live in a per-thread scratch array, so a call allocates nothing. {@code dot} uses
+ * {@code n % 16} elements added one at a time. A range shorter than 16 is a plain sequential sum from +0f.
+ * The accumulators live in a per-thread scratch array, so a call allocates nothing. {@code dot} uses
  * {@code Math.fma} to match the vector kernel's {@code fma} (intrinsified by C1 and C2 on x86 with FMA; under
  * {@code -Xint} it is slower but gives the same bits). The strided reductions accumulate each position over
  * the classes in order, with the same operations as the vector kernel per lane.

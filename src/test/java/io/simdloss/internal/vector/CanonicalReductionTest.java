@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * canonical order (64 logical accumulators fed in whole 16-element chunks, a halving tree, then a sequential
  * tail of at most 15 elements), so the chosen kernels must agree with the scalar kernels bit for bit, whatever
  * the vector width and whether the code runs interpreted, in C1 or in C2; and both must agree with the
- * order as specified here ({@link #canonical}), written from the definition without the kernels' loops. Uses only the {@link LossKernels} interface, so it needs no Vector API type and
- * runs in every surefire execution; without the module it compares scalar with scalar.
+ * order as specified here ({@link #canonical}), written from the definition without the kernels' loops.
+ * Uses only the {@link LossKernels} interface, so it needs no Vector API type and runs in every surefire
+ * execution; without the module it compares scalar with scalar.
  */
 class CanonicalReductionTest {
   private static final LossKernels CHOSEN = KernelProvider.get();
