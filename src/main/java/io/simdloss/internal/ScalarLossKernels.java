@@ -8,10 +8,11 @@ import java.util.Arrays;
  *
  * <p>The contiguous reductions ({@code sum}, {@code dot}, {@code logSumExp}, {@code crossEntropy}) follow the
  * canonical order documented in {@code PanamaLossKernels}, so that both implementations give the same bits at
- * every vector width: 64 logical accumulators (element i of the first {@code n - n % 64} goes to accumulator
- * {@code i % 64}, in increasing i), combined by halving ({@code acc[j] += acc[j + half]}, half = 32 .. 1), then
- * the last {@code n % 64} elements added one at a time. A range shorter than 64 is a plain sequential sum
- * from +0f. The accumulators live in a per-thread scratch array, so a call allocates nothing. {@code dot} uses
+ * every vector width: 64 logical accumulators (element i of the first {@code n - n % 16} goes to accumulator
+ * {@code i % 64}, in increasing i: whole 64-element blocks, then up to three 16-element chunks into lanes
+ * 0..15, 16..31, 32..47), combined by halving ({@code acc[j] += acc[j + half]}, half = 32 .. 1), then the last
+ * {@code n % 16} elements added one at a time. A range shorter than 16 is a plain sequential sum from +0f.
+ * The accumulators live in a per-thread scratch array, so a call allocates nothing. {@code dot} uses
  * {@code Math.fma} to match the vector kernel's {@code fma} (intrinsified by C1 and C2 on x86 with FMA; under
  * {@code -Xint} it is slower but gives the same bits). The strided reductions accumulate each position over
  * the classes in order, with the same operations as the vector kernel per lane.
@@ -29,6 +30,9 @@ public final class ScalarLossKernels implements LossKernels {
 
   /** Logical accumulators of the canonical reductions (see the class comment). */
   private static final int BLOCK = 64;
+
+  /** The last n % 64 elements go to the logical lanes in whole chunks of this many (see the class comment). */
+  private static final int CHUNK = 16;
 
   /** Per-thread scratch for the 64 logical accumulators. */
   private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
@@ -140,13 +144,18 @@ public final class ScalarLossKernels implements LossKernels {
   public float sum(float[] a, int ao, int n) {
     float s = 0f;
     int i = 0;
-    if (n >= BLOCK) {
+    if (n >= CHUNK) {
       float[] acc = lanes();
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
           acc[j] += a[ao + i + j];
         }
       }
+      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+        acc[j] += a[ao + i + j];
+      }
+      i = n - n % CHUNK;
       s = fold(acc);
     }
     for (; i < n; i++) {
@@ -160,13 +169,18 @@ public final class ScalarLossKernels implements LossKernels {
     // Math.fma, as the vector kernel's fma: one rounding per element (C2 and C1 compile it to vfmadd on x86)
     float s = 0f;
     int i = 0;
-    if (n >= BLOCK) {
+    if (n >= CHUNK) {
       float[] acc = lanes();
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
           acc[j] = Math.fma(a[ao + i + j], b[bo + i + j], acc[j]);
         }
       }
+      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+        acc[j] = Math.fma(a[ao + i + j], b[bo + i + j], acc[j]);
+      }
+      i = n - n % CHUNK;
       s = fold(acc);
     }
     for (; i < n; i++) {
@@ -184,13 +198,18 @@ public final class ScalarLossKernels implements LossKernels {
     float shift = finiteOrZero(max);
     float s = 0f;
     int i = 0;
-    if (n >= BLOCK) {
+    if (n >= CHUNK) {
       float[] acc = lanes();
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
           acc[j] += ScalarMath.exp(a[ao + i + j] - shift);
         }
       }
+      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+        acc[j] += ScalarMath.exp(a[ao + i + j] - shift);
+      }
+      i = n - n % CHUNK;
       s = fold(acc);
     }
     for (; i < n; i++) {
@@ -203,13 +222,18 @@ public final class ScalarLossKernels implements LossKernels {
   public float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n) {
     float s = 0f;
     int i = 0;
-    if (n >= BLOCK) {
+    if (n >= CHUNK) {
       float[] acc = lanes();
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
           acc[j] += label[lo + i + j] * (logSumExp - pred[po + i + j]);
         }
       }
+      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+        acc[j] += label[lo + i + j] * (logSumExp - pred[po + i + j]);
+      }
+      i = n - n % CHUNK;
       s = fold(acc);
     }
     for (; i < n; i++) {

@@ -19,7 +19,14 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What bit-reproducibility costs: the library's canonical kernels (own exp twin, 64 logical lanes, fixed
  * combination tree) against the obvious Vector API code (SVML's {@code lanewise(EXP)}, {@code reduceLanes(ADD)},
- * four accumulators) and against scalar {@code Math.exp}, on the same data.
+ * four accumulators, then whole vectors, then a scalar tail) and against scalar {@code Math.exp}, on the same
+ * data. Every variant computes the same quantity over the same arrays and returns it (JMH blackholes the
+ * result); {@code crossEntropy} takes the same precomputed log-sum-exp in both variants.
+ *
+ * <pre>
+ * ./mvnw -q -f jmh/pom.xml package
+ * java -jar jmh/target/benchmarks.jar ReproducibilityCost -p n=48,100,200,1000,1024,4096 -wi 3 -w 1 -i 5 -r 1 -f 2
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,6 +40,7 @@ public class ReproducibilityCost {
 
   float[] x;
   float[] y;
+  float lse;
   LossKernels kernels;
 
   @Setup
@@ -40,6 +48,7 @@ public class ReproducibilityCost {
     x = Workloads.gaussian(n, 11, 2f);
     y = Workloads.gaussian(n, 12, 1f);
     kernels = KernelProvider.get();
+    lse = kernels.logSumExp(x, 0, n);
   }
 
   @Benchmark
@@ -101,6 +110,9 @@ public class ReproducibilityCost {
       a2 = a2.add(FloatVector.fromArray(S, x, i + 2 * l));
       a3 = a3.add(FloatVector.fromArray(S, x, i + 3 * l));
     }
+    for (int bound = S.loopBound(n); i < bound; i += l) {
+      a0 = a0.add(FloatVector.fromArray(S, x, i));
+    }
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
       s += x[i];
@@ -127,9 +139,42 @@ public class ReproducibilityCost {
       a2 = FloatVector.fromArray(S, x, i + 2 * l).fma(FloatVector.fromArray(S, y, i + 2 * l), a2);
       a3 = FloatVector.fromArray(S, x, i + 3 * l).fma(FloatVector.fromArray(S, y, i + 3 * l), a3);
     }
+    for (int bound = S.loopBound(n); i < bound; i += l) {
+      a0 = FloatVector.fromArray(S, x, i).fma(FloatVector.fromArray(S, y, i), a0);
+    }
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
       s = Math.fma(x[i], y[i], s);
+    }
+    return s;
+  }
+
+  @Benchmark
+  public float crossEntropy_canonical() {
+    return kernels.crossEntropy(y, 0, x, 0, lse, n);
+  }
+
+  @Benchmark
+  public float crossEntropy_reduceLanes() {
+    FloatVector shift = FloatVector.broadcast(S, lse);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int l = S.length();
+    int i = 0;
+    for (int bound = n - n % (4 * l); i < bound; i += 4 * l) {
+      a0 = a0.add(FloatVector.fromArray(S, y, i).mul(shift.sub(FloatVector.fromArray(S, x, i))));
+      a1 = a1.add(FloatVector.fromArray(S, y, i + l).mul(shift.sub(FloatVector.fromArray(S, x, i + l))));
+      a2 = a2.add(FloatVector.fromArray(S, y, i + 2 * l).mul(shift.sub(FloatVector.fromArray(S, x, i + 2 * l))));
+      a3 = a3.add(FloatVector.fromArray(S, y, i + 3 * l).mul(shift.sub(FloatVector.fromArray(S, x, i + 3 * l))));
+    }
+    for (int bound = S.loopBound(n); i < bound; i += l) {
+      a0 = a0.add(FloatVector.fromArray(S, y, i).mul(shift.sub(FloatVector.fromArray(S, x, i))));
+    }
+    float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      s += y[i] * (lse - x[i]);
     }
     return s;
   }

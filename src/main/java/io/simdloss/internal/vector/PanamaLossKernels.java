@@ -24,21 +24,27 @@ import jdk.incubator.vector.VectorShuffle;
  * vector width, in the scalar fallback, and interpreted, in C1 or in C2 ({@code reduceLanes(ADD)} has an
  * unspecified order, and was seen to change when JDK 25 compiled the method):
  * <ol>
- *   <li>64 logical accumulators, all starting at +0f: element i of the range, for i below
- *       {@code n - n % 64}, is added to logical lane {@code i % 64}, in increasing i. Here they are
- *       {@code 64 / LANES} vectors (4 at 512 bits, 8 at 256, 16 at 128); vector k holds logical lanes
- *       {@code [k*LANES, (k+1)*LANES)}, and the loop takes one 64-element block per iteration
+ *   <li>64 logical accumulators, all +0f: element i of the range, for i below {@code m = n - n % 16}, is added
+ *       to logical lane {@code i % 64}, in increasing i. Here they are {@code 64 / LANES} vectors (4 at 512
+ *       bits, 8 at 256, 16 at 128); vector k holds logical lanes {@code [k*LANES, (k+1)*LANES)}, and the loop
+ *       takes one 64-element block per iteration; the last {@code n % 64} elements then go in as whole
+ *       16-element chunks (0 to 3 of them, one vector at 512 bits, two at 256, four at 128: 16 lanes is the
+ *       widest supported vector, so a chunk is whole vectors at every width) into logical lanes
+ *       {@code [0, 16)}, {@code [16, 32)}, {@code [32, 48)}, written out behind {@code rest >= 16/32/48}
  *       ({@code logSumExp} takes one vector per iteration and rotates the accumulators, to keep a single
- *       {@code VectorMath.exp} call site; the order of additions per logical lane is the same).
+ *       {@code VectorMath.exp} call site, then finishes the partial block with rotations alone; the order of
+ *       additions per logical lane is the same).
  *   <li>The 64 lanes are combined by halving: {@code acc[j] += acc[j + half]} for {@code j < half}, half = 32,
  *       16, ..., 1; the result is {@code acc[0]}. Across vectors that is vector k += vector k + count/2; inside
  *       the last vector, {@code v.add(v.rearrange(DOWN_h))} with a constant shuffle (lane j takes lane
  *       j + h) down to 4 lanes, then {@code (l0 + l2) + (l1 + l3)} on the extracted lanes (measured no
  *       slower, and in most runs faster, for sum and dot at 512 bits than shuffling down to one lane).
- *   <li>The remaining {@code n % 64} elements are added one at a time, in increasing index order, to that
- *       value, in scalar. A range shorter than 64 is therefore a plain sequential sum from +0f, and goes
- *       straight to the scalar kernel.
+ *   <li>The remaining {@code n % 16} elements (at most 15) are added one at a time, in increasing index order,
+ *       to that value, in scalar. A range shorter than 16 is therefore a plain sequential sum from +0f
+ *       (the fold of 64 lanes at +0f is +0f), and goes straight to the scalar kernel.
  * </ol>
+ * Until the chunked tail (issue #3) the whole {@code n % 64} tail was added sequentially and ranges below 64
+ * went to scalar; for {@code n % 64 < 16} the two orders are the same, otherwise the bits differ.
  * Why 64: it is the smallest count that every supported width can hold as whole vectors while keeping at
  * least four independent vector accumulators at 512 bits (a float add has a latency of 4 cycles and two ports
  * issue one per cycle each, so one accumulator would leave the adder idle most of the time; the previous
@@ -63,10 +69,20 @@ import jdk.incubator.vector.VectorShuffle;
  * to inline (its node budget is spent by 16 accumulators at 128 bits) boxed the vectors (crossEntropy at
  * 128 bits went from 113 to 1,270 ns).
  *
- * <p>The price of the canonical order is in short and ragged ranges: up to 63 elements are added (and, in
- * logSumExp, exponentiated) one at a time. At 512 bits, before/after in ns: n = 48: sum 10/19, dot 15/33,
- * logSumExp 108/160, crossEntropy 22/24; n = 100: sum 16/54, dot 25/87, logSumExp 99/273, crossEntropy
- * 28/65 (single runs).
+ * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
+ * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element
+ * chunks (CHUNK below): the sequential tail is now at most 15 elements and ranges of 16 or more take the vector
+ * path. Evidence, canonical / (lanewise(EXP) or plain vector + reduceLanes) ratio of the fastest of 10
+ * iterations, same JMH run, 512-bit, JDK 17, before -> after the chunks (the baselines include a one-vector loop
+ * before their scalar tail): sum n=48 4.46 -> 0.67, n=100 3.91 -> 0.85, n=1000 3.42 -> 0.86; dot n=48 2.39 ->
+ * 0.97, n=100 3.03 -> 0.89, n=1000 4.75 -> 0.78; crossEntropy n=48 2.80 -> 0.83, n=100 2.02 -> 0.83; logSumExp
+ * n=48 1.74 -> 1.16 ({@code java -jar jmh/target/benchmarks.jar 'ReproducibilityCost.(sum|dot|crossEntropy|
+ * logSumExp_canonical|logSumExp_svml)' -p n=48,100,1000,1024,4096 -wi 4 -w 1 -i 5 -r 300ms -f 2}). The host
+ * had a load average of 8-11 on 2 cores during these runs: single results moved by up to 2x between runs, so
+ * the ratios show the shape (the sequential tail was the cost) but cannot certify a 10% bound. The in-vector
+ * fold is not the cost at n = 1024: the 4-accumulator sum loop alone (no fold, lane 0) took 52 ns, with this
+ * fold 70, shuffled down to one lane 59, down to 8 lanes then scalar 57, with {@code reduceLanes(ADD)} 90, via
+ * {@code intoArray} and a scalar tree 114 (fastest of 20 iterations, same run, same load caveat).
  */
 public final class PanamaLossKernels implements LossKernels {
   private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
@@ -74,6 +90,13 @@ public final class PanamaLossKernels implements LossKernels {
 
   /** Logical accumulators of the canonical reductions (see the class comment). */
   private static final int BLOCK = 64;
+
+  /**
+   * The last n % 64 elements go to logical lanes 0..47 in whole chunks of this many, the widest supported vector
+   * (16 lanes), so a chunk is whole vectors at every width; below it the tail is sequential. Measured effect in
+   * the class comment (sum of 100 floats: 3.9x the reduceLanes variant before, 0.85x after).
+   */
+  private static final int CHUNK = 16;
 
   /** Whether the canonical reductions have a vector path for this width; otherwise they run in scalar. */
   private static final boolean CANONICAL = LANES == 4 || LANES == 8 || LANES == 16;
@@ -226,7 +249,7 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float sum(float[] a, int ao, int n) {
-    if (n < BLOCK || !CANONICAL) {
+    if (n < CHUNK || !CANONICAL) {
       return TAIL.sum(a, ao, n);
     }
     FloatVector acc0 = FloatVector.zero(FLOATS);
@@ -257,6 +280,49 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
+    // the last n % 64 elements: whole 16-element chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)
+    int rest = n - bound;
+    if (rest >= CHUNK) {
+      int p = ao + bound;
+      if (LANES == 16) {
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, a, p));
+      } else if (LANES == 8) {
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, a, p));
+        acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
+      } else {
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, a, p));
+        acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
+        acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
+        acc3 = acc3.add(FloatVector.fromArray(FLOATS, a, p + 3 * LANES));
+      }
+      if (rest >= 2 * CHUNK) {
+        if (LANES == 16) {
+          acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
+        } else if (LANES == 8) {
+          acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
+          acc3 = acc3.add(FloatVector.fromArray(FLOATS, a, p + 3 * LANES));
+        } else {
+          acc4 = acc4.add(FloatVector.fromArray(FLOATS, a, p + 4 * LANES));
+          acc5 = acc5.add(FloatVector.fromArray(FLOATS, a, p + 5 * LANES));
+          acc6 = acc6.add(FloatVector.fromArray(FLOATS, a, p + 6 * LANES));
+          acc7 = acc7.add(FloatVector.fromArray(FLOATS, a, p + 7 * LANES));
+        }
+        if (rest >= 3 * CHUNK) {
+          if (LANES == 16) {
+            acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
+          } else if (LANES == 8) {
+            acc4 = acc4.add(FloatVector.fromArray(FLOATS, a, p + 4 * LANES));
+            acc5 = acc5.add(FloatVector.fromArray(FLOATS, a, p + 5 * LANES));
+          } else {
+            acc8 = acc8.add(FloatVector.fromArray(FLOATS, a, p + 8 * LANES));
+            acc9 = acc9.add(FloatVector.fromArray(FLOATS, a, p + 9 * LANES));
+            acc10 = acc10.add(FloatVector.fromArray(FLOATS, a, p + 10 * LANES));
+            acc11 = acc11.add(FloatVector.fromArray(FLOATS, a, p + 11 * LANES));
+          }
+        }
+      }
+    }
+    bound = n - n % CHUNK;
     // combine by halving (written out, see the class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -292,7 +358,7 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float dot(float[] a, int ao, float[] b, int bo, int n) {
-    if (n < BLOCK || !CANONICAL) {
+    if (n < CHUNK || !CANONICAL) {
       return TAIL.dot(a, ao, b, bo, n);
     }
     FloatVector acc0 = FloatVector.zero(FLOATS);
@@ -338,6 +404,65 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
+    // the last n % 64 elements: whole 16-element chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)
+    int rest = n - bound;
+    if (rest >= CHUNK) {
+      int p = ao + bound;
+      int q = bo + bound;
+      if (LANES == 16) {
+        acc0 = FloatVector.fromArray(FLOATS, a, p).fma(FloatVector.fromArray(FLOATS, b, q), acc0);
+      } else if (LANES == 8) {
+        acc0 = FloatVector.fromArray(FLOATS, a, p).fma(FloatVector.fromArray(FLOATS, b, q), acc0);
+        acc1 = FloatVector.fromArray(FLOATS, a, p + LANES).fma(FloatVector.fromArray(FLOATS, b, q + LANES), acc1);
+      } else {
+        acc0 = FloatVector.fromArray(FLOATS, a, p).fma(FloatVector.fromArray(FLOATS, b, q), acc0);
+        acc1 = FloatVector.fromArray(FLOATS, a, p + LANES).fma(FloatVector.fromArray(FLOATS, b, q + LANES), acc1);
+        acc2 = FloatVector.fromArray(FLOATS, a, p + 2 * LANES)
+            .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
+        acc3 = FloatVector.fromArray(FLOATS, a, p + 3 * LANES)
+            .fma(FloatVector.fromArray(FLOATS, b, q + 3 * LANES), acc3);
+      }
+      if (rest >= 2 * CHUNK) {
+        if (LANES == 16) {
+          acc1 = FloatVector.fromArray(FLOATS, a, p + LANES).fma(FloatVector.fromArray(FLOATS, b, q + LANES), acc1);
+        } else if (LANES == 8) {
+          acc2 = FloatVector.fromArray(FLOATS, a, p + 2 * LANES)
+              .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
+          acc3 = FloatVector.fromArray(FLOATS, a, p + 3 * LANES)
+              .fma(FloatVector.fromArray(FLOATS, b, q + 3 * LANES), acc3);
+        } else {
+          acc4 = FloatVector.fromArray(FLOATS, a, p + 4 * LANES)
+              .fma(FloatVector.fromArray(FLOATS, b, q + 4 * LANES), acc4);
+          acc5 = FloatVector.fromArray(FLOATS, a, p + 5 * LANES)
+              .fma(FloatVector.fromArray(FLOATS, b, q + 5 * LANES), acc5);
+          acc6 = FloatVector.fromArray(FLOATS, a, p + 6 * LANES)
+              .fma(FloatVector.fromArray(FLOATS, b, q + 6 * LANES), acc6);
+          acc7 = FloatVector.fromArray(FLOATS, a, p + 7 * LANES)
+              .fma(FloatVector.fromArray(FLOATS, b, q + 7 * LANES), acc7);
+        }
+        if (rest >= 3 * CHUNK) {
+          if (LANES == 16) {
+            acc2 = FloatVector.fromArray(FLOATS, a, p + 2 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
+          } else if (LANES == 8) {
+            acc4 = FloatVector.fromArray(FLOATS, a, p + 4 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 4 * LANES), acc4);
+            acc5 = FloatVector.fromArray(FLOATS, a, p + 5 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 5 * LANES), acc5);
+          } else {
+            acc8 = FloatVector.fromArray(FLOATS, a, p + 8 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 8 * LANES), acc8);
+            acc9 = FloatVector.fromArray(FLOATS, a, p + 9 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 9 * LANES), acc9);
+            acc10 = FloatVector.fromArray(FLOATS, a, p + 10 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 10 * LANES), acc10);
+            acc11 = FloatVector.fromArray(FLOATS, a, p + 11 * LANES)
+                .fma(FloatVector.fromArray(FLOATS, b, q + 11 * LANES), acc11);
+          }
+        }
+      }
+    }
+    bound = n - n % CHUNK;
     // combine by halving (written out, see the class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -373,7 +498,7 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float logSumExp(float[] a, int ao, int n) {
-    if (n < BLOCK || !CANONICAL) {
+    if (n < CHUNK || !CANONICAL) {
       return TAIL.logSumExp(a, ao, n);
     }
     float shift = ScalarLossKernels.finiteOrZero(max(a, ao, n));
@@ -387,9 +512,38 @@ public final class PanamaLossKernels implements LossKernels {
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
     FloatVector acc15 = acc0;
-    int bound = n - n % BLOCK;
+    int bound = n - n % CHUNK; // whole 16-element chunks, the last ones into logical lanes [0, 16), [16, 32), ...
     for (int i = 0; i < bound; i += LANES) {
       FloatVector next = acc0.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift)));
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      if (LANES == 16) {
+        acc3 = next;
+      } else {
+        acc3 = acc4;
+        acc4 = acc5;
+        acc5 = acc6;
+        acc6 = acc7;
+        if (LANES == 8) {
+          acc7 = next;
+        } else {
+          acc7 = acc8;
+          acc8 = acc9;
+          acc9 = acc10;
+          acc10 = acc11;
+          acc11 = acc12;
+          acc12 = acc13;
+          acc13 = acc14;
+          acc14 = acc15;
+          acc15 = next;
+        }
+      }
+    }
+    // After a partial block the accumulators are rotated: finish the block with rotations alone (no add), so
+    // that accumulator k holds logical lanes [k*LANES, (k+1)*LANES) again.
+    for (int i = bound; i % BLOCK != 0; i += LANES) {
+      FloatVector next = acc0;
       acc0 = acc1;
       acc1 = acc2;
       acc2 = acc3;
@@ -450,7 +604,7 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n) {
-    if (n < BLOCK || !CANONICAL) {
+    if (n < CHUNK || !CANONICAL) {
       return TAIL.crossEntropy(label, lo, pred, po, logSumExp, n);
     }
     // per element label * (logSumExp - pred), the scalar kernel's operations exactly
@@ -500,6 +654,68 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
+    // the last n % 64 elements: whole 16-element chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)
+    int rest = n - bound;
+    if (rest >= CHUNK) {
+      int p = lo + bound;
+      int q = po + bound;
+      if (LANES == 16) {
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+      } else if (LANES == 8) {
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+        acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
+            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+      } else {
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+        acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
+            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+        acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
+            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+        acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
+            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES))));
+      }
+      if (rest >= 2 * CHUNK) {
+        if (LANES == 16) {
+          acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+        } else if (LANES == 8) {
+          acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+          acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES))));
+        } else {
+          acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES))));
+          acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES))));
+          acc6 = acc6.add(FloatVector.fromArray(FLOATS, label, p + 6 * LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES))));
+          acc7 = acc7.add(FloatVector.fromArray(FLOATS, label, p + 7 * LANES)
+              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES))));
+        }
+        if (rest >= 3 * CHUNK) {
+          if (LANES == 16) {
+            acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+          } else if (LANES == 8) {
+            acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES))));
+            acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES))));
+          } else {
+            acc8 = acc8.add(FloatVector.fromArray(FLOATS, label, p + 8 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES))));
+            acc9 = acc9.add(FloatVector.fromArray(FLOATS, label, p + 9 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES))));
+            acc10 = acc10.add(FloatVector.fromArray(FLOATS, label, p + 10 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES))));
+            acc11 = acc11.add(FloatVector.fromArray(FLOATS, label, p + 11 * LANES)
+                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES))));
+          }
+        }
+      }
+    }
+    bound = n - n % CHUNK;
     // combine by halving (written out, see the class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);

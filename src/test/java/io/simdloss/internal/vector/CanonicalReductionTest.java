@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.simdloss.internal.KernelProvider;
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.ScalarMath;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contiguous reductions ({@code sum}, {@code dot}, {@code logSumExp}, {@code crossEntropy}) follow one
- * canonical order (64 logical accumulators, a halving tree, then a sequential tail), so the chosen kernels
- * must agree with the scalar kernels bit for bit, whatever the vector width and whether the code runs
- * interpreted, in C1 or in C2. Uses only the {@link LossKernels} interface, so it needs no Vector API type and
- * runs in every surefire execution; without the module it compares scalar with scalar.
+ * canonical order (64 logical accumulators fed in whole 16-element chunks, a halving tree, then a sequential
+ * tail of at most 15 elements), so the chosen kernels must agree with the scalar kernels bit for bit, whatever
+ * the vector width and whether the code runs interpreted, in C1 or in C2; and both must agree with the
+ * order as specified here ({@link #canonical}), written from the definition without the kernels' loops.
+ * Uses only the {@link LossKernels} interface, so it needs no Vector API type and runs in every surefire
+ * execution; without the module it compares scalar with scalar.
  */
 class CanonicalReductionTest {
   private static final LossKernels CHOSEN = KernelProvider.get();
@@ -66,7 +69,72 @@ class CanonicalReductionTest {
     }
   }
 
+  /** A term of a reduction: the value the canonical order adds for element i. */
+  private interface Term {
+    float at(int i);
+  }
+
+  /**
+   * The canonical order, from its definition: 64 logical lanes, all +0f; for i below {@code m = n - n % 16},
+   * in increasing i, lane {@code i % 64} += term(i); then lane[j] += lane[j + h] for j below h, h = 32, 16,
+   * ..., 1; s = lane[0]; then s += term(i) for i = m .. n-1 in increasing i. ({@code dot} adds with one fused
+   * rounding, see {@link #canonicalDot}.)
+   */
+  private static float canonical(int n, Term term) {
+    float[] lane = new float[64];
+    int m = n - n % 16;
+    for (int i = 0; i < m; i++) {
+      lane[i % 64] += term.at(i);
+    }
+    for (int h = 32; h >= 1; h /= 2) {
+      for (int j = 0; j < h; j++) {
+        lane[j] += lane[j + h];
+      }
+    }
+    float s = lane[0];
+    for (int i = m; i < n; i++) {
+      s += term.at(i);
+    }
+    return s;
+  }
+
+  /** As {@link #canonical}, with every addition of a product a fused multiply-add. */
+  private static float canonicalDot(float[] a, int ao, float[] b, int bo, int n) {
+    float[] lane = new float[64];
+    int m = n - n % 16;
+    for (int i = 0; i < m; i++) {
+      lane[i % 64] = Math.fma(a[ao + i], b[bo + i], lane[i % 64]);
+    }
+    for (int h = 32; h >= 1; h /= 2) {
+      for (int j = 0; j < h; j++) {
+        lane[j] += lane[j + h];
+      }
+    }
+    float s = lane[0];
+    for (int i = m; i < n; i++) {
+      s = Math.fma(a[ao + i], b[bo + i], s);
+    }
+    return s;
+  }
+
+  private static float canonicalLogSumExp(float[] a, int ao, int n) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, a[ao + i]);
+    }
+    float shift = Float.isInfinite(max) ? 0f : max;
+    return ScalarMath.log(canonical(n, i -> ScalarMath.exp(a[ao + i] - shift))) + shift;
+  }
+
   private static void checkAll(String ctx, float[] a, int ao, float[] b, int bo, int n) {
+    same("spec sum " + ctx, canonical(n, i -> a[ao + i]), SCALAR.sum(a, ao, n));
+    same("spec dot " + ctx, canonicalDot(a, ao, b, bo, n), SCALAR.dot(a, ao, b, bo, n));
+    if (n >= 1) {
+      float lse = canonicalLogSumExp(a, ao, n);
+      same("spec logSumExp " + ctx, lse, SCALAR.logSumExp(a, ao, n));
+      same("spec crossEntropy " + ctx, canonical(n, i -> b[bo + i] * (lse - a[ao + i])),
+          SCALAR.crossEntropy(b, bo, a, ao, lse, n));
+    }
     same("sum " + ctx, SCALAR.sum(a, ao, n), CHOSEN.sum(a, ao, n));
     same("dot " + ctx, SCALAR.dot(a, ao, b, bo, n), CHOSEN.dot(a, ao, b, bo, n));
     if (n >= 1) {
