@@ -2,6 +2,7 @@ package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.SampleReduction;
+import io.simdloss.internal.ScalarLossKernels;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
 
@@ -53,6 +54,7 @@ public final class KLDivLoss extends LabeledLoss {
         ws.classes = shape[softmaxAxis];
         ws.classStride = Shapes.product(shape, softmaxAxis + 1, shape.length);
         ws.cache(ws.classStride);
+        ws.logSumCache(ws.classStride);
         ws.cachedKey = -1;
       }
     }
@@ -63,11 +65,11 @@ public final class KLDivLoss extends LabeledLoss {
   void fill(Workspace ws, int start, int len, float[] dst) {
     LossKernels k = kernels();
     if (fromLogits) {
-      k.klDivergence(ws.b, start, ws.a, start, 0f, dst, 0, len);
+      k.klDivergence(ws.b, start, ws.a, start, 0f, 0f, dst, 0, len);
       return;
     }
     // Element f sits at (outer, c, inner) with f = (outer * classes + c) * stride + inner; its log-softmax
-    // shift is the log-sum-exp at position (outer, inner), computed once per outer block into the cache.
+    // shift (the maximum) and log-sum at position (outer, inner) are computed once per outer block into the caches.
     float[] pred = ws.a;
     int classes = ws.classes;
     int stride = ws.classStride;
@@ -77,22 +79,18 @@ public final class KLDivLoss extends LabeledLoss {
       int f = start + done;
       int outer = f / block;
       if (ws.cachedKey != outer) {
-        if (stride == 1) {
-          ws.cache[0] = k.logSumExp(pred, outer * block, classes);
-        } else {
-          k.logSumExpStrided(pred, outer * block, classes, stride, ws.cache, 0, stride);
-        }
+        normalize(k, ws, pred, outer * block, classes, stride);
         ws.cachedKey = outer;
       }
       if (stride == 1) {
         // a contiguous class row: one shift for the rest of the row
         int count = Math.min(block - f % block, len - done);
-        k.klDivergence(ws.b, f, pred, f, ws.cache[0], dst, done, count);
+        k.klDivergence(ws.b, f, pred, f, ws.cache[0], ws.logSumCache[0], dst, done, count);
         done += count;
       } else {
         int inner = f % stride;
         int count = Math.min(stride - inner, len - done);
-        k.klDivergenceShifted(ws.b, f, pred, f, ws.cache, inner, dst, done, count);
+        k.klDivergenceShifted(ws.b, f, pred, f, ws.cache, ws.logSumCache, inner, dst, done, count);
         done += count;
       }
     }
@@ -126,27 +124,41 @@ public final class KLDivLoss extends LabeledLoss {
         float[] blockUp = ws.cache2(block);
         float[] mass = ws.cache3(stride);
         SampleReduction.upstream(ws, blockStart, block, blockUp, 0);
+        normalize(k, ws, pred, blockStart, classes, stride);
         if (stride == 1) {
-          ws.cache[0] = k.logSumExp(pred, blockStart, classes);
           mass[0] = k.dot(blockUp, 0, label, blockStart, classes);
         } else {
-          k.logSumExpStrided(pred, blockStart, classes, stride, ws.cache, 0, stride);
           k.dotStrided(blockUp, 0, label, blockStart, classes, stride, mass, 0, stride);
         }
         ws.cachedKey = outer;
       }
       if (stride == 1) {
         int count = Math.min(block - f % block, len - done);
-        k.klDivergenceSoftmaxWithGradient(label, f, pred, f, ws.cache[0], ws.cache3[0], up, done, dst, done, grad, f,
-            count);
+        k.klDivergenceSoftmaxWithGradient(label, f, pred, f, ws.cache[0], ws.logSumCache[0], ws.cache3[0], up, done,
+            dst, done, grad, f, count);
         done += count;
       } else {
         int inner = f % stride;
         int count = Math.min(stride - inner, len - done);
-        k.klDivergenceSoftmaxShiftedWithGradient(label, f, pred, f, ws.cache, inner, ws.cache3, inner, up, done, dst,
-            done, grad, f, count);
+        k.klDivergenceSoftmaxShiftedWithGradient(label, f, pred, f, ws.cache, ws.logSumCache, inner, ws.cache3, inner,
+            up, done, dst, done, grad, f, count);
         done += count;
       }
+    }
+  }
+
+  /**
+   * The log-softmax of one outer block into the caches: per position, the shift (the maximum over the classes, 0
+   * when infinite) in {@code ws.cache} and {@code log sum exp(x - shift)} in {@code ws.logSumCache}, so that
+   * {@code log_softmax(x) = (x - shift) - logSum} stays exact to its own size whatever the size of the logits.
+   */
+  private static void normalize(LossKernels k, Workspace ws, float[] pred, int blockStart, int classes, int stride) {
+    if (stride == 1) {
+      float shift = ScalarLossKernels.finiteOrZero(k.max(pred, blockStart, classes));
+      ws.cache[0] = shift;
+      ws.logSumCache[0] = k.logSumExp(pred, blockStart, classes, shift);
+    } else {
+      k.logSumExpStrided(pred, blockStart, classes, stride, ws.cache, ws.logSumCache, 0, stride);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.ScalarLossKernels;
 import java.util.Arrays;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
@@ -17,7 +18,9 @@ import io.simdloss.internal.Workspace;
  * The per-position loss keeps the class axis as size 1, so the sample weight broadcasts against pred's shape
  * with the class axis set to 1; then {@code weight * mean} over the non-batch axes.
  *
- * <p>log_softmax is {@code x - logsumexp(x)}, shifted by the maximum: finite for logits of any finite size.
+ * <p>log_softmax is {@code (x - m) - log(sum exp(x - m))} with m the maximum, as in Gluon: finite for logits of
+ * any finite size, and exact to a rounding of its own size however large the logits (the log-sum-exp is never
+ * rounded at the size of the logits).
  */
 public class SoftmaxCrossEntropyLoss extends LabeledLoss {
   private final int axis;
@@ -136,25 +139,29 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       int inner = p % stride;
       int base = outer * classes * stride + inner;
       if (stride == 1) {
-        float lse = fromLogits ? 0f : k.logSumExp(pred, base, classes);
+        // -log_softmax(x)_c = (shift - x_c) + log sum exp(x - shift): exact to its own size for logits of any size
+        float shift = fromLogits ? 0f : ScalarLossKernels.finiteOrZero(k.max(pred, base, classes));
+        float logSum = fromLogits ? 0f : k.logSumExp(pred, base, classes, shift);
         dst[done] = sparseLabel
-            ? lse - pred[base + (int) label[p]]
-            : k.crossEntropy(label, base, pred, base, lse, classes);
+            ? (shift - pred[base + (int) label[p]]) + logSum
+            : k.crossEntropy(label, base, pred, base, shift, logSum, classes);
         done++;
         continue;
       }
       int count = Math.min(stride - inner, len - done);
-      float[] lse = ws.zeros;
+      float[] shift = ws.zeros;
+      float[] logSum = ws.zeros;
       if (!fromLogits) {
-        lse = ws.aux;
-        k.logSumExpStrided(pred, base, classes, stride, lse, 0, count);
+        shift = ws.aux;
+        logSum = ws.aux3;
+        k.logSumExpStrided(pred, base, classes, stride, shift, logSum, 0, count);
       }
       if (sparseLabel) {
         for (int j = 0; j < count; j++) {
-          dst[done + j] = lse[j] - pred[base + (int) label[p + j] * stride + j];
+          dst[done + j] = (shift[j] - pred[base + (int) label[p + j] * stride + j]) + logSum[j];
         }
       } else {
-        k.crossEntropyStrided(label, base, pred, base, classes, stride, lse, 0, dst, done, count);
+        k.crossEntropyStrided(label, base, pred, base, classes, stride, shift, logSum, 0, dst, done, count);
       }
       done += count;
     }
@@ -182,24 +189,25 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       if (stride == 1) {
         // one contiguous class row per position
         float u = up[done];
-        float lse = fromLogits ? 0f : k.logSumExp(pred, base, classes);
+        float shift = fromLogits ? 0f : ScalarLossKernels.finiteOrZero(k.max(pred, base, classes));
+        float logSum = fromLogits ? 0f : k.logSumExp(pred, base, classes, shift);
         if (sparseLabel) {
           int target = (int) label[p];
-          dst[done] = lse - pred[base + target];
+          dst[done] = (shift - pred[base + target]) + logSum;
           if (fromLogits) {
             Arrays.fill(grad, base, base + classes, 0f);
             grad[base + target] = -u;
           } else {
-            k.softmaxGradient(pred, base, lse, u, null, 0, 0f, grad, base, classes);
+            k.softmaxGradient(pred, base, shift, logSum, u, null, 0, 0f, grad, base, classes);
             grad[base + target] -= u;
           }
         } else {
-          dst[done] = k.crossEntropy(label, base, pred, base, lse, classes);
+          dst[done] = k.crossEntropy(label, base, pred, base, shift, logSum, classes);
           if (fromLogits) {
             k.scale(label, base, -u, grad, base, classes);
           } else {
             float mass = u * k.sum(label, base, classes);
-            k.softmaxGradient(pred, base, lse, mass, label, base, u, grad, base, classes);
+            k.softmaxGradient(pred, base, shift, logSum, mass, label, base, u, grad, base, classes);
           }
         }
         done++;
@@ -207,17 +215,19 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       }
       // a strided class axis: count positions side by side, one class row of count elements at a time
       int count = Math.min(stride - inner, len - done);
-      float[] lse = ws.zeros;
+      float[] shift = ws.zeros;
+      float[] logSum = ws.zeros;
       if (!fromLogits) {
-        lse = ws.aux;
-        k.logSumExpStrided(pred, base, classes, stride, lse, 0, count);
+        shift = ws.aux;
+        logSum = ws.aux3;
+        k.logSumExpStrided(pred, base, classes, stride, shift, logSum, 0, count);
       }
       if (sparseLabel) {
         for (int j = 0; j < count; j++) {
-          dst[done + j] = lse[j] - pred[base + (int) label[p + j] * stride + j];
+          dst[done + j] = (shift[j] - pred[base + (int) label[p + j] * stride + j]) + logSum[j];
         }
       } else {
-        k.crossEntropyStrided(label, base, pred, base, classes, stride, lse, 0, dst, done, count);
+        k.crossEntropyStrided(label, base, pred, base, classes, stride, shift, logSum, 0, dst, done, count);
       }
       if (fromLogits) {
         for (int c = 0; c < classes; c++) {
@@ -249,8 +259,8 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
         }
         for (int c = 0; c < classes; c++) {
           int row = base + c * stride;
-          k.softmaxGradientShifted(pred, row, lse, 0, scale, so, sparseLabel ? null : label, row, up, done, grad, row,
-              count);
+          k.softmaxGradientShifted(pred, row, shift, logSum, 0, scale, so, sparseLabel ? null : label, row, up, done,
+              grad, row, count);
         }
         if (sparseLabel) {
           for (int j = 0; j < count; j++) {

@@ -59,17 +59,17 @@ class GradientKernelParityTest {
     c.add(new Object[] {"klDivergence", (Call) (k, x, d, g, n) ->
         k.klDivergenceWithGradient(x[1], 3, x[0], 3, x[2], 3, d, 1, g, 1, n)});
     c.add(new Object[] {"klDivergenceSoftmax", (Call) (k, x, d, g, n) ->
-        k.klDivergenceSoftmaxWithGradient(x[1], 3, x[0], 3, 2.5f, 0.75f, x[2], 3, d, 1, g, 1, n)});
+        k.klDivergenceSoftmaxWithGradient(x[1], 3, x[0], 3, 2.5f, 0.5f, 0.75f, x[2], 3, d, 1, g, 1, n)});
     c.add(new Object[] {"klDivergenceSoftmaxShifted", (Call) (k, x, d, g, n) ->
-        k.klDivergenceSoftmaxShiftedWithGradient(x[1], 3, x[0], 3, x[3], 3, x[4], 3, x[2], 3, d, 1, g, 1, n)});
+        k.klDivergenceSoftmaxShiftedWithGradient(x[1], 3, x[0], 3, x[3], x[6], 3, x[4], 3, x[2], 3, d, 1, g, 1, n)});
     c.add(new Object[] {"softmaxGradient", (Call) (k, x, d, g, n) ->
-        k.softmaxGradient(x[0], 3, 1.5f, 0.25f, null, 0, 0f, g, 1, n)});
+        k.softmaxGradient(x[0], 3, 1.5f, 0.125f, 0.25f, null, 0, 0f, g, 1, n)});
     c.add(new Object[] {"softmaxGradient/label", (Call) (k, x, d, g, n) ->
-        k.softmaxGradient(x[0], 3, -2f, 0.25f, x[1], 3, 0.5f, g, 1, n)});
+        k.softmaxGradient(x[0], 3, -2f, 3f, 0.25f, x[1], 3, 0.5f, g, 1, n)});
     c.add(new Object[] {"softmaxGradientShifted", (Call) (k, x, d, g, n) ->
-        k.softmaxGradientShifted(x[0], 3, x[3], 3, x[4], 3, null, 0, null, 0, g, 1, n)});
+        k.softmaxGradientShifted(x[0], 3, x[3], x[6], 3, x[4], 3, null, 0, null, 0, g, 1, n)});
     c.add(new Object[] {"softmaxGradientShifted/label", (Call) (k, x, d, g, n) ->
-        k.softmaxGradientShifted(x[0], 3, x[3], 3, x[4], 3, x[1], 3, x[2], 3, g, 1, n)});
+        k.softmaxGradientShifted(x[0], 3, x[3], x[6], 3, x[4], 3, x[1], 3, x[2], 3, g, 1, n)});
     c.add(new Object[] {"scale", (Call) (k, x, d, g, n) -> k.scale(x[0], 3, -0.3f, g, 1, n)});
     c.add(new Object[] {"sumStrided", (Call) (k, x, d, g, n) -> k.sumStrided(x[0], 3, 3, n + 1, g, 1, n)});
     c.add(new Object[] {"dotStrided", (Call) (k, x, d, g, n) -> k.dotStrided(x[0], 3, x[1], 3, 3, n + 1, g, 1, n)});
@@ -85,7 +85,7 @@ class GradientKernelParityTest {
   static float[][] inputs(String name, int n) {
     SplittableRandom r = new SplittableRandom(name.hashCode() * 1000L + n);
     int length = 3 + 4 * (n + 1) + 8; // room for the strided kernels (3 classes, stride n + 1)
-    float[][] x = new float[6][length];
+    float[][] x = new float[7][length];
     for (int k = 0; k < 5; k++) {
       for (int i = 0; i < length; i++) {
         double u = r.nextDouble();
@@ -101,6 +101,9 @@ class GradientKernelParityTest {
       x[1][i] = 1f;
     }
     Arrays.fill(x[5], SENTINEL);
+    for (int i = 0; i < length; i++) {
+      x[6][i] = (float) (r.nextDouble() * 3); // a log-sum: log of a sum of exps, at least 0
+    }
     return x;
   }
 
@@ -118,7 +121,7 @@ class GradientKernelParityTest {
     float[] sg = sentinels(outLength);
     call.run(KernelProvider.get(), vx, vd, vg, n);
     call.run(KernelProvider.scalar(), sx, sd, sg, n);
-    for (int k = 0; k < 5; k++) {
+    for (int k : new int[] {0, 1, 2, 3, 4, 6}) {
       assertArrayEquals(before[k], vx[k], name + ": input " + k + " modified");
     }
     for (float[][] pair : new float[][][] {{vd, sd}, {vg, sg}, {vx[5], sx[5]}}) {

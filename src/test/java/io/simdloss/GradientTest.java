@@ -795,6 +795,47 @@ class GradientTest {
     }
   }
 
+  /**
+   * softmax(x + c) = softmax(x): the gradients of the softmax losses do not see the size of the logits. The
+   * logits x + c are rounded at the size of c, so the reference is the float64 gradient at the logits actually
+   * passed (minus c, exactly, in double).
+   */
+  @org.junit.jupiter.api.Test
+  void softmaxGradientsAreShiftInvariantAtLargeLogits() {
+    SplittableRandom r = new SplittableRandom(9);
+    int[] shape = {2, 50};
+    float[] x = uniform(r, 100, -4, 4);
+    float[] z = uniform(r, 100, 0, 1);
+    double[] onehot = new double[100];
+    onehot[3] = 1;
+    onehot[50 + 41] = 1;
+    for (int kind = 0; kind < 3; kind++) {
+      LabeledLoss loss = kind == 0 ? new SoftmaxCrossEntropyLoss()
+          : kind == 1 ? SoftmaxCrossEntropyLoss.builder().sparseLabel(false).build()
+          : KLDivLoss.builder().fromLogits(false).build();
+      Tensor label = kind == 0 ? Tensor.of(new float[] {3, 41}, 2) : Tensor.of(z, shape);
+      Model model = kind == 2 ? klDiv(z, shape, -1, 0, false, null, 1)
+          : softmaxCe(kind == 0 ? onehot : Reference.toDouble(z), shape, -1, 0, false, null, 1);
+      for (float c : new float[] {0f, 1e4f, -3e4f, 1e6f}) {
+        float[] shifted = new float[100];
+        double[] used = new double[100];
+        for (int i = 0; i < 100; i++) {
+          shifted[i] = x[i] + c;
+          used[i] = (double) shifted[i] - c; // exact
+        }
+        float[] grad = new float[100];
+        loss.forwardBackward(Tensor.of(shifted, shape), label, null, new float[2], grad);
+        double[][] expected = model.gradient(used);
+        for (int i = 0; i < 100; i++) {
+          double tol = GRAD_RTOL * expected[1][i];
+          if (!(Math.abs(grad[i] - expected[0][i]) <= tol)) {
+            fail(loss + " shift " + c + ": grad[" + i + "] = " + grad[i] + ", float64 " + expected[0][i]);
+          }
+        }
+      }
+    }
+  }
+
   // ---- bad calls -----------------------------------------------------------------------------------------
 
   @org.junit.jupiter.api.Test

@@ -196,8 +196,8 @@ class KernelParityTest {
         (a, b) -> new double[] {bceProbabilityFloatEps(a, b), Reference.bceProbabilityMagnitude(a, b)});
     for (float shift : new float[] {0f, 1.75f, -3.5f}) {
       checkMap("klDivergence shift=" + shift, k, twin, n, 9, unit, normal,
-          (kk, a, ao, b, bo, dst, d, len) -> kk.klDivergence(a, ao, b, bo, shift, dst, d, len),
-          (z, p) -> kl(z, p, shift));
+          (kk, a, ao, b, bo, dst, d, len) -> kk.klDivergence(a, ao, b, bo, shift, 0.625f, dst, d, len),
+          (z, p) -> kl(z, p, shift, 0.625f));
     }
     checkKlShifted(k, twin, n);
     checkTriplet(k, twin, n);
@@ -214,9 +214,10 @@ class KernelParityTest {
     return -(Math.log(p + eps) * z + Math.log(1. - p + eps) * (1. - z));
   }
 
-  static double[] kl(double z, double p, double shift) {
+  static double[] kl(double z, double p, double shift, double logSum) {
     double logz = Math.log(z + (double) 1e-12f);
-    return new double[] {z * (logz - (p - shift)), Math.abs(z) * (Math.abs(logz) + Math.abs(p) + Math.abs(shift))};
+    return new double[] {z * (logz - ((p - shift) - logSum)),
+        Math.abs(z) * (Math.abs(logz) + Math.abs(p) + Math.abs(shift) + Math.abs(logSum))};
   }
 
   static void checkKlShifted(LossKernels k, LossKernels twin, int n) {
@@ -226,12 +227,13 @@ class KernelParityTest {
       float[] label = gen(n, off[0], rng, (r, i) -> i % 5 == 0 ? 0f : r.nextFloat());
       float[] pred = gen(n, off[1], rng, (r, i) -> (float) (2 * r.nextGaussian()));
       float[] shift = gen(n, so, rng, (r, i) -> (float) (3 * r.nextGaussian()));
+      float[] logSum = gen(n, so, rng, (r, i) -> (float) (2 * r.nextFloat()));
       float[] l0 = label.clone();
       float[] p0 = pred.clone();
       float[] s0 = shift.clone();
       String ctx = "klDivergenceShifted n=" + n + " offsets=" + Arrays.toString(off) + " [" + k.describe() + "]";
       float[] dst = sentinels(off[2] + n + 4);
-      k.klDivergenceShifted(label, off[0], pred, off[1], shift, so, dst, off[2], n);
+      k.klDivergenceShifted(label, off[0], pred, off[1], shift, logSum, so, dst, off[2], n);
       assertArrayEquals(l0, label, ctx);
       assertArrayEquals(p0, pred, ctx);
       assertArrayEquals(s0, shift, ctx);
@@ -239,10 +241,10 @@ class KernelParityTest {
       float[] other = null;
       if (twin != null) {
         other = sentinels(dst.length);
-        twin.klDivergenceShifted(label, off[0], pred, off[1], shift, so, other, off[2], n);
+        twin.klDivergenceShifted(label, off[0], pred, off[1], shift, logSum, so, other, off[2], n);
       }
       for (int i = 0; i < n; i++) {
-        double[] ref = kl(label[off[0] + i], pred[off[1] + i], shift[so + i]);
+        double[] ref = kl(label[off[0] + i], pred[off[1] + i], shift[so + i], logSum[so + i]);
         elementCheck(ctx, i, dst[off[2] + i], other == null ? Float.NaN : other[off[2] + i], other != null, ref);
       }
     }
@@ -374,12 +376,12 @@ class KernelParityTest {
         for (int i = 0; i < n; i++) {
           double z = label[off[0] + i];
           double p = pred[off[1] + i];
-          ref += z * (lse - p);
-          mag += Math.abs(z) * (Math.abs(lse) + Math.abs(p));
+          ref += z * ((lse - p) + 0.375);
+          mag += Math.abs(z) * (Math.abs(lse) + Math.abs(p) + 0.375);
         }
         String ctx = "crossEntropy lse=" + lse + " n=" + n + " offsets=" + Arrays.toString(off) + " ["
             + k.describe() + "]";
-        float got = k.crossEntropy(label, off[0], pred, off[1], lse, n);
+        float got = k.crossEntropy(label, off[0], pred, off[1], lse, 0.375f, n);
         if (n == 0) {
           assertEquals(0.0, got, 0.0, ctx);
         }
@@ -408,9 +410,11 @@ class KernelParityTest {
         String ctx = "classes=" + classes + " stride=" + stride + " n=" + n + " offsets=" + Arrays.toString(off)
             + " [" + k.describe() + "]";
 
-        float[] lse = sentinels(off[2] + n + 3);
-        k.logSumExpStrided(a, ao, classes, stride, lse, off[2], n);
-        assertSentinelsOutside(lse, off[2], n, "logSumExpStrided " + ctx);
+        float[] shift = sentinels(off[2] + n + 3);
+        float[] logSum = sentinels(off[2] + n + 3);
+        k.logSumExpStrided(a, ao, classes, stride, shift, logSum, off[2], n);
+        assertSentinelsOutside(shift, off[2], n, "logSumExpStrided " + ctx);
+        assertSentinelsOutside(logSum, off[2], n, "logSumExpStrided " + ctx);
         double[] ad = Reference.toDouble(a);
         for (int j = 0; j < n; j++) {
           double ref = Reference.logSumExp(ad, ao + j, classes, stride);
@@ -418,27 +422,31 @@ class KernelParityTest {
           for (int c = 0; c < classes; c++) {
             max = Math.max(max, a[ao + c * stride + j]);
           }
-          reductionCheck("logSumExpStrided " + ctx + " position " + j, lse[off[2] + j], ref,
-              Math.abs(max) + Math.log(classes) + 1);
+          assertEquals(Float.isInfinite((float) max) ? 0f : (float) max, shift[off[2] + j], 0f, "shift " + ctx);
+          reductionCheck("logSumExpStrided " + ctx + " position " + j,
+              (double) shift[off[2] + j] + logSum[off[2] + j], ref, Math.abs(max) + Math.log(classes) + 1);
         }
 
         // cross-entropy against those log-sum-exps (as the loss uses them), read at offset so = off[2]
         int lo = ao + 1;
         float[] ce = sentinels(off[0] + n + 5);
         int d = off[0] + 1;
-        float[] lseCopy = lse.clone();
-        k.crossEntropyStrided(label, lo, a, ao, classes, stride, lse, off[2], ce, d, n);
+        float[] shiftCopy = shift.clone();
+        float[] logSumCopy = logSum.clone();
+        k.crossEntropyStrided(label, lo, a, ao, classes, stride, shift, logSum, off[2], ce, d, n);
         assertSentinelsOutside(ce, d, n, "crossEntropyStrided " + ctx);
-        assertArrayEquals(lseCopy, lse, "crossEntropyStrided changed logSumExp " + ctx);
+        assertArrayEquals(shiftCopy, shift, "crossEntropyStrided changed shift " + ctx);
+        assertArrayEquals(logSumCopy, logSum, "crossEntropyStrided changed logSum " + ctx);
         for (int j = 0; j < n; j++) {
-          double shift = lse[off[2] + j];
+          double m = shift[off[2] + j];
+          double r = logSum[off[2] + j];
           double ref = 0;
           double mag = 0;
           for (int c = 0; c < classes; c++) {
             double z = label[lo + c * stride + j];
             double p = a[ao + c * stride + j];
-            ref += z * (shift - p);
-            mag += Math.abs(z) * (Math.abs(shift) + Math.abs(p));
+            ref += z * ((m - p) + r);
+            mag += Math.abs(z) * (Math.abs(m) + Math.abs(p) + Math.abs(r));
           }
           reductionCheck("crossEntropyStrided " + ctx + " position " + j, ce[d + j], ref, mag);
         }

@@ -44,8 +44,9 @@ package io.simdloss.internal;
  * propagate. The recursion state is <b>double</b>: the per-cell work is scalar anyway (a gather of
  * {@code x[t, l'(s)]}, one or two {@code exp} and a {@code log1p}), where double costs the same as float in
  * Java, while it keeps the recursion's own rounding (T*S additions in log space) far below the float error of
- * the inputs. Only {@code lse_t} is float, computed by the active kernels; {@code y} is formed in double from
- * the float score and the float {@code lse_t}.
+ * the inputs. The active kernels compute each frame's maximum m_t and {@code r_t = log sum_c exp(x[t, c] - m_t)}
+ * in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever
+ * the size of the scores.
  *
  * <h2>Backward recursion and gradient</h2>
  * {@link #negLogLikelihoodWithGradient} keeps the whole T x S alpha lattice (row t at {@code t*S}, the same
@@ -78,8 +79,10 @@ public final class CtcRecursion {
   public static final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-    /** {@code lse_t} per frame. */
-    float[] lse = new float[0];
+    /** Per frame: {@code lse_t} in double, and its two float parts, the shift (maximum) and the log-sum. */
+    double[] lse = new double[0];
+    float[] shift = new float[0];
+    float[] logSum = new float[0];
     /** The extended target l'. */
     int[] ext = new int[0];
     /** Two alpha rows (the previous and the current frame); the gradient's two beta rows. */
@@ -104,7 +107,9 @@ public final class CtcRecursion {
 
     void ensure(int frames, int extendedLength) {
       if (lse.length < frames) {
-        lse = new float[frames];
+        lse = new double[frames];
+        shift = new float[frames];
+        logSum = new float[frames];
       }
       if (ext.length < extendedLength) {
         ext = new int[extendedLength];
@@ -161,7 +166,7 @@ public final class CtcRecursion {
    * @param frames T_n &gt;= 0, the number of frames used
    * @param label the labels (integral floats in [0, C-2]) at {@code label[labelOffset + i*labelStride]}
    * @param labelLength L &gt;= 0
-   * @return the loss, in [0, +inf] (clamped at 0 against the rounding of the float lse_t); +inf when the label
+   * @return the loss, in [0, +inf] (clamped at 0 against the rounding of the float r_t); +inf when the label
    *     cannot be emitted in {@code frames} frames; NaN when the frames used hold NaN (or +inf)
    */
   public static double negLogLikelihood(LossKernels k, float[] pred, int offset, int frameStride, int classes,
@@ -174,9 +179,9 @@ public final class CtcRecursion {
     }
     int extended = 2 * labelLength + 1; // labelLength <= frames, so no overflow for any array-backed T
     scratch.ensure(frames, extended);
-    float[] lse = scratch.lse;
+    double[] lse = scratch.lse;
     int[] ext = scratch.ext;
-    frameNormalizers(k, pred, offset, frameStride, classes, frames, lse);
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse);
     extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
 
     double[] prev = scratch.alphaA;
@@ -189,7 +194,7 @@ public final class CtcRecursion {
       cur = swap;
     }
     double logLikelihood = extended == 1 ? prev[0] : logAddExp(prev[extended - 1], prev[extended - 2]);
-    // A probability is at most 1: clamp the rounding of the float lse_t (it can make y[t, c] a hair above 0)
+    // A probability is at most 1: clamp the rounding of the float r_t (it can make y[t, c] a hair above 0)
     // so that the loss is never negative; this also turns -0.0 into 0.0. NaN stays NaN.
     return logLikelihood >= 0d ? 0d : -logLikelihood;
   }
@@ -207,7 +212,7 @@ public final class CtcRecursion {
    * ({@code grad[offset + t*frameStride + c]} for {@code t < frames}, every c), {@code upstream} times the
    * derivative of {@code -log p} with respect to the scores:
    * <pre>
-   *   grad[t, c] = up * exp(x[t, c] - lse_t)                                   (float kernel, all c)
+   *   grad[t, c] = up * exp((x[t, c] - m_t) - r_t)                             (float kernel, all c)
    *   grad[t, c] = (float) ((double) grad[t, c] - up * occ_t(c))              (c in l', scalar double)
    *   occ_t(c)   = sum over s = 0, 1, .., S-1 with l'(s) = c, in that order, of
    *                StrictMath.exp(alpha_t(s) + beta_t(s) - y[t, c] - logLikelihood)
@@ -240,10 +245,10 @@ public final class CtcRecursion {
     }
     int extended = 2 * labelLength + 1;
     scratch.ensureGradient(frames, extended, classes);
-    float[] lse = scratch.lse;
+    double[] lse = scratch.lse;
     int[] ext = scratch.ext;
     double[] alpha = scratch.lattice;
-    frameNormalizers(k, pred, offset, frameStride, classes, frames, lse);
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse);
     extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
 
     // Forward: the same operations as negLogLikelihood, into the lattice instead of two alternating rows, and
@@ -303,7 +308,7 @@ public final class CtcRecursion {
       } else {
         betaStep(pred, frame, lse[t], ext, extended, next, 0, cur, 0, to);
       }
-      k.softmaxGradient(pred, frame, lse[t], up, null, 0, 0f, grad, frame, classes);
+      k.softmaxGradient(pred, frame, scratch.shift[t], scratch.logSum[t], up, null, 0, 0f, grad, frame, classes);
       for (int j = 0; j < distinct; j++) {
         occupancy[j] = 0d;
       }
@@ -352,7 +357,7 @@ public final class CtcRecursion {
    *
    * @param frame the offset of the last frame's scores in pred
    */
-  public static void betaInit(float[] pred, int frame, float lse, int[] ext, int extended, double[] beta, int b) {
+  public static void betaInit(float[] pred, int frame, double lse, int[] ext, int extended, double[] beta, int b) {
     for (int s = 0; s < extended - 2; s++) {
       beta[b + s] = Double.NEGATIVE_INFINITY;
     }
@@ -369,7 +374,7 @@ public final class CtcRecursion {
    * @param frame the offset of frame t's scores in pred
    * @param lse frame t's log-sum-exp
    */
-  public static void betaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] next, int n,
+  public static void betaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] next, int n,
       double[] cur, int c) {
     betaStep(pred, frame, lse, ext, extended, next, n, cur, c, extended - 1);
   }
@@ -379,7 +384,7 @@ public final class CtcRecursion {
    * {@code 0 <= s <= to} only (the same operations per position); reads {@code next} up to
    * {@code min(extended - 1, to + 2)} and leaves {@code cur} beyond {@code to} unwritten.
    */
-  static void betaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] next, int n,
+  static void betaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] next, int n,
       double[] cur, int c, int to) {
     int lastPosition = extended - 1;
     if (to >= lastPosition) {
@@ -400,11 +405,22 @@ public final class CtcRecursion {
     }
   }
 
-  /** Fills {@code lse[t] = log sum_c exp(pred[offset + t*frameStride + c])} for {@code 0 <= t < frames}. */
+  /**
+   * Fills, for {@code 0 <= t < frames}, {@code shift[t]} (the frame's maximum score, 0 when infinite),
+   * {@code logSum[t] = log sum_c exp(pred[offset + t*frameStride + c] - shift[t])} (floats, from the kernels) and
+   * {@code lse[t] = shift[t] + logSum[t]} in double: exact to a double rounding, so that
+   * {@code y = x - lse_t} formed in double is accurate whatever the size of the scores (a float {@code lse_t}
+   * would round at their size).
+   */
   public static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes,
-      int frames, float[] lse) {
+      int frames, float[] shift, float[] logSum, double[] lse) {
     for (int t = 0; t < frames; t++) {
-      lse[t] = k.logSumExp(pred, offset + t * frameStride, classes);
+      int row = offset + t * frameStride;
+      float m = ScalarLossKernels.finiteOrZero(k.max(pred, row, classes));
+      float r = k.logSumExp(pred, row, classes, m);
+      shift[t] = m;
+      logSum[t] = r;
+      lse[t] = (double) m + r;
     }
   }
 
@@ -423,7 +439,7 @@ public final class CtcRecursion {
    *
    * @param frame the offset of frame 0's scores in pred
    */
-  public static void alphaInit(float[] pred, int frame, float lse, int[] ext, int extended, double[] alpha,
+  public static void alphaInit(float[] pred, int frame, double lse, int[] ext, int extended, double[] alpha,
       int a) {
     alpha[a] = (double) pred[frame + ext[0]] - lse;
     if (extended > 1) {
@@ -441,7 +457,7 @@ public final class CtcRecursion {
    * @param frame the offset of frame t's scores in pred
    * @param lse frame t's log-sum-exp
    */
-  public static void alphaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] prev, int p,
+  public static void alphaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] prev, int p,
       double[] cur, int c) {
     alphaStep(pred, frame, lse, ext, extended, prev, p, cur, c, 0);
   }
@@ -451,7 +467,7 @@ public final class CtcRecursion {
    * {@code from <= s < extended} only (the same operations per position); reads {@code prev} from
    * {@code max(0, from - 2)} on and leaves {@code cur[c .. c+from)} unwritten.
    */
-  static void alphaStep(float[] pred, int frame, float lse, int[] ext, int extended, double[] prev, int p,
+  static void alphaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] prev, int p,
       double[] cur, int c, int from) {
     if (from == 0) {
       // s = 0: only the stay transition (blank before the first label)

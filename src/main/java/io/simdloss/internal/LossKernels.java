@@ -49,14 +49,20 @@ public interface LossKernels {
   void sigmoidBceFromProbability(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n);
 
   /**
-   * Kullback-Leibler term {@code label * (log(label + 1e-12) - (pred - shift))}; {@code shift} is 0 for log
-   * probabilities and the row's log-sum-exp when a log-softmax over a contiguous class axis is applied first.
+   * Kullback-Leibler term {@code label * (log(label + 1e-12) - ((pred - shift) - logSum))}: {@code shift} and
+   * {@code logSum} are 0 for log probabilities, and the row's maximum and {@code log sum exp(pred - shift)} when
+   * a log-softmax over a contiguous class axis is applied first (kept apart, so that the log-probability is
+   * exact to a float rounding of its own size whatever the size of the logits).
    */
-  void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float[] dst, int d, int n);
-
-  /** As {@link #klDivergence} with a shift per element, {@code shift[so+i]} (log-softmax over a strided axis). */
-  void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, int so, float[] dst, int d,
+  void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float logSum, float[] dst, int d,
       int n);
+
+  /**
+   * As {@link #klDivergence} with {@code shift[so+i]} and {@code logSum[so+i]} per element (log-softmax over a
+   * strided axis).
+   */
+  void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, float[] logSum, int so,
+      float[] dst, int d, int n);
 
   /** Triplet term {@code (p - q)^2 - (p - r)^2}. */
   void tripletTerm(float[] p, int po, float[] q, int qo, float[] r, int ro, float[] dst, int d, int n);
@@ -69,21 +75,47 @@ public interface LossKernels {
   /** {@code sum a[ao+i] * b[bo+i]}. */
   float dot(float[] a, int ao, float[] b, int bo, int n);
 
-  /** {@code log sum exp(a[ao+i])}, shifted by the maximum so that it is finite wherever the result is; n >= 1. */
-  float logSumExp(float[] a, int ao, int n);
+  /** {@code max a[ao+i]} (Math.max semantics: NaN if any element is NaN); -inf for n == 0. */
+  float max(float[] a, int ao, int n);
 
-  /** Cross-entropy of a distribution: {@code sum label[lo+i] * (logSumExp - pred[po+i])}. */
-  float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n);
+  /**
+   * {@code log sum exp(a[ao+i] - shift)}: with {@code shift} the maximum (0 when it is infinite, see
+   * {@code ScalarLossKernels.finiteOrZero}), {@code shift + logSumExp(a, ao, n, shift)} is the log-sum-exp,
+   * finite wherever it is, and {@code (a[i] - shift) - logSumExp(...)} the log-softmax, accurate whatever the size
+   * of the logits (the log-sum-exp itself would round at their size). n >= 1.
+   */
+  float logSumExp(float[] a, int ao, int n, float shift);
+
+  /**
+   * The log-sum-exp whole: {@code shift + logSumExp(a, ao, n, shift)} with the shift from {@link #max} (0 when
+   * infinite). The losses keep the two parts apart; this is for callers that want the number itself.
+   */
+  default float logSumExp(float[] a, int ao, int n) {
+    float m = max(a, ao, n);
+    float shift = Float.isInfinite(m) ? 0f : m;
+    return shift + logSumExp(a, ao, n, shift);
+  }
+
+  /**
+   * Cross-entropy of a distribution after a log-softmax:
+   * {@code sum label[lo+i] * ((shift - pred[po+i]) + logSum)}.
+   */
+  float crossEntropy(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n);
 
   // ---- reductions over a strided class axis, lane-parallel across positions --------------------------------
   // Position j in [0, n) has the values a[ao + c*stride + j] for c in [0, classes).
 
-  /** {@code dst[d+j] = log sum_c exp(a[ao + c*stride + j])}, stable; classes >= 1. */
-  void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);
+  /**
+   * Per position j: {@code shift[d+j]} = the maximum over the classes (0 when infinite) and
+   * {@code logSum[d+j] = log sum_c exp(a[ao + c*stride + j] - shift[d+j])}; classes >= 1.
+   */
+  void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] shift, float[] logSum, int d, int n);
 
-  /** {@code dst[d+j] = sum_c label[lo + c*stride + j] * (logSumExp[so+j] - pred[po + c*stride + j])}. */
-  void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride, float[] logSumExp,
-      int so, float[] dst, int d, int n);
+  /**
+   * {@code dst[d+j] = sum_c label[lo + c*stride + j] * ((shift[so+j] - pred[po + c*stride + j]) + logSum[so+j])}.
+   */
+  void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride, float[] shift,
+      float[] logSum, int so, float[] dst, int d, int n);
 
   // ---- gradients: the loss and its derivative in one pass -------------------------------------------------
   // The pointwise "...WithGradient" kernels write the same loss as their forward twin to dst (bit for bit) and
@@ -134,32 +166,36 @@ public interface LossKernels {
       int d, float[] grad, int g, int n);
 
   /**
-   * KL term after a log-softmax whose row log-sum-exp is {@code shift}:
-   * {@code label * (log(label + 1e-12) - (pred - shift))}, and the gradient of the row's weighted sum,
-   * {@code mass * exp(pred - shift) - up * label}, where {@code mass = sum over the row of up * label}.
+   * KL term after a log-softmax {@code y = (pred - shift) - logSum}: {@code label * (log(label + 1e-12) - y)},
+   * and the gradient of the row's weighted sum, {@code mass * exp(y) - up * label}, where
+   * {@code mass = sum over the row of up * label}.
    */
-  void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift, float mass,
-      float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
+  void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift, float logSum,
+      float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
 
-  /** As {@link #klDivergenceSoftmaxWithGradient} with {@code shift[so+i]} and {@code mass[mo+i]} per element. */
-  void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift, int so,
-      float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
+  /**
+   * As {@link #klDivergenceSoftmaxWithGradient} with {@code shift[so+i]}, {@code logSum[so+i]} and
+   * {@code mass[mo+i]} per element.
+   */
+  void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift,
+      float[] logSum, int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g,
+      int n);
 
   /**
    * The softmax part of a cross-entropy gradient over one contiguous row:
-   * {@code grad[g+i] = scale * exp(x[xo+i] - shift) - labelScale * label[lo+i]}, or
-   * {@code scale * exp(x[xo+i] - shift)} when {@code label} is null.
+   * {@code grad[g+i] = scale * exp((x[xo+i] - shift) - logSum) - labelScale * label[lo+i]}, or without the label
+   * term when {@code label} is null.
    */
-  void softmaxGradient(float[] x, int xo, float shift, float scale, float[] label, int lo, float labelScale,
-      float[] grad, int g, int n);
+  void softmaxGradient(float[] x, int xo, float shift, float logSum, float scale, float[] label, int lo,
+      float labelScale, float[] grad, int g, int n);
 
   /**
-   * As {@link #softmaxGradient} with {@code shift[so+i]}, {@code scale[co+i]} and {@code labelScale[lso+i]} per
-   * element (one class of a strided class axis, across positions); {@code label} may be null (then
-   * {@code labelScale} is not read).
+   * As {@link #softmaxGradient} with {@code shift[so+i]}, {@code logSum[so+i]}, {@code scale[co+i]} and
+   * {@code labelScale[lso+i]} per element (one class of a strided class axis, across positions); {@code label}
+   * may be null (then {@code labelScale} is not read).
    */
-  void softmaxGradientShifted(float[] x, int xo, float[] shift, int so, float[] scale, int co, float[] label,
-      int lo, float[] labelScale, int lso, float[] grad, int g, int n);
+  void softmaxGradientShifted(float[] x, int xo, float[] shift, float[] logSum, int so, float[] scale, int co,
+      float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n);
 
   /** {@code dst[d+i] = s * a[ao+i]}. */
   void scale(float[] a, int ao, float s, float[] dst, int d, int n);

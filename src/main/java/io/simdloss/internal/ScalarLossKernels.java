@@ -114,19 +114,20 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float[] dst, int d, int n) {
+  public void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float logSum, float[] dst,
+      int d, int n) {
     for (int i = 0; i < n; i++) {
       float z = label[lo + i];
-      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - (pred[po + i] - shift));
+      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - ((pred[po + i] - shift) - logSum));
     }
   }
 
   @Override
-  public void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, int so, float[] dst,
-      int d, int n) {
+  public void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, float[] logSum,
+      int so, float[] dst, int d, int n) {
     for (int i = 0; i < n; i++) {
       float z = label[lo + i];
-      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - (pred[po + i] - shift[so + i]));
+      dst[d + i] = z * (ScalarMath.log(z + EPSILON) - ((pred[po + i] - shift[so + i]) - logSum[so + i]));
     }
   }
 
@@ -190,12 +191,16 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public float logSumExp(float[] a, int ao, int n) {
+  public float max(float[] a, int ao, int n) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       max = Math.max(max, a[ao + i]);
     }
-    float shift = finiteOrZero(max);
+    return max;
+  }
+
+  @Override
+  public float logSumExp(float[] a, int ao, int n, float shift) {
     float s = 0f;
     int i = 0;
     if (n >= CHUNK) {
@@ -215,29 +220,29 @@ public final class ScalarLossKernels implements LossKernels {
     for (; i < n; i++) {
       s += ScalarMath.exp(a[ao + i] - shift);
     }
-    return ScalarMath.log(s) + shift;
+    return ScalarMath.log(s);
   }
 
   @Override
-  public float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n) {
+  public float crossEntropy(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
     float s = 0f;
     int i = 0;
     if (n >= CHUNK) {
       float[] acc = lanes();
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
-          acc[j] += label[lo + i + j] * (logSumExp - pred[po + i + j]);
+          acc[j] += label[lo + i + j] * ((shift - pred[po + i + j]) + logSum);
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
       for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
-        acc[j] += label[lo + i + j] * (logSumExp - pred[po + i + j]);
+        acc[j] += label[lo + i + j] * ((shift - pred[po + i + j]) + logSum);
       }
       i = n - n % CHUNK;
       s = fold(acc);
     }
     for (; i < n; i++) {
-      s += label[lo + i] * (logSumExp - pred[po + i]);
+      s += label[lo + i] * ((shift - pred[po + i]) + logSum);
     }
     return s;
   }
@@ -260,7 +265,8 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n) {
+  public void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] shifts, float[] logSums, int d,
+      int n) {
     for (int j = 0; j < n; j++) {
       float max = Float.NEGATIVE_INFINITY;
       for (int c = 0; c < classes; c++) {
@@ -271,18 +277,20 @@ public final class ScalarLossKernels implements LossKernels {
       for (int c = 0; c < classes; c++) {
         s += ScalarMath.exp(a[ao + c * stride + j] - shift);
       }
-      dst[d + j] = ScalarMath.log(s) + shift;
+      shifts[d + j] = shift;
+      logSums[d + j] = ScalarMath.log(s);
     }
   }
 
   @Override
   public void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride,
-      float[] logSumExp, int so, float[] dst, int d, int n) {
+      float[] shifts, float[] logSums, int so, float[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {
-      float shift = logSumExp[so + j];
+      float shift = shifts[so + j];
+      float logSum = logSums[so + j];
       float s = 0f;
       for (int c = 0; c < classes; c++) {
-        s += label[lo + c * stride + j] * (shift - pred[po + c * stride + j]);
+        s += label[lo + c * stride + j] * ((shift - pred[po + c * stride + j]) + logSum);
       }
       dst[d + j] = s;
     }
@@ -397,10 +405,10 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift,
-      float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+      float logSum, float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
     for (int i = 0; i < n; i++) {
       float z = label[lo + i];
-      float y = pred[po + i] - shift;
+      float y = (pred[po + i] - shift) - logSum;
       dst[d + i] = z * (ScalarMath.log(z + EPSILON) - y);
       grad[g + i] = mass * ScalarMath.exp(y) - up[uo + i] * z;
     }
@@ -408,39 +416,40 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift,
-      int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+      float[] logSum, int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g,
+      int n) {
     for (int i = 0; i < n; i++) {
       float z = label[lo + i];
-      float y = pred[po + i] - shift[so + i];
+      float y = (pred[po + i] - shift[so + i]) - logSum[so + i];
       dst[d + i] = z * (ScalarMath.log(z + EPSILON) - y);
       grad[g + i] = mass[mo + i] * ScalarMath.exp(y) - up[uo + i] * z;
     }
   }
 
   @Override
-  public void softmaxGradient(float[] x, int xo, float shift, float scale, float[] label, int lo,
+  public void softmaxGradient(float[] x, int xo, float shift, float logSum, float scale, float[] label, int lo,
       float labelScale, float[] grad, int g, int n) {
     if (label == null) {
       for (int i = 0; i < n; i++) {
-        grad[g + i] = scale * ScalarMath.exp(x[xo + i] - shift);
+        grad[g + i] = scale * ScalarMath.exp((x[xo + i] - shift) - logSum);
       }
     } else {
       for (int i = 0; i < n; i++) {
-        grad[g + i] = scale * ScalarMath.exp(x[xo + i] - shift) - labelScale * label[lo + i];
+        grad[g + i] = scale * ScalarMath.exp((x[xo + i] - shift) - logSum) - labelScale * label[lo + i];
       }
     }
   }
 
   @Override
-  public void softmaxGradientShifted(float[] x, int xo, float[] shift, int so, float[] scale, int co,
-      float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n) {
+  public void softmaxGradientShifted(float[] x, int xo, float[] shift, float[] logSum, int so, float[] scale,
+      int co, float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n) {
     if (label == null) {
       for (int i = 0; i < n; i++) {
-        grad[g + i] = scale[co + i] * ScalarMath.exp(x[xo + i] - shift[so + i]);
+        grad[g + i] = scale[co + i] * ScalarMath.exp((x[xo + i] - shift[so + i]) - logSum[so + i]);
       }
     } else {
       for (int i = 0; i < n; i++) {
-        grad[g + i] = scale[co + i] * ScalarMath.exp(x[xo + i] - shift[so + i])
+        grad[g + i] = scale[co + i] * ScalarMath.exp((x[xo + i] - shift[so + i]) - logSum[so + i])
             - labelScale[lso + i] * label[lo + i];
       }
     }

@@ -25,6 +25,8 @@ public final class Workspace {
   public final float[] up = new float[CHUNK];
   /** A third chunk-sized buffer, for gradient sources that need another intermediate. */
   public final float[] aux2 = new float[CHUNK];
+  /** A fourth chunk-sized buffer: with {@link #aux}, the two parts (shift, log of the sum) of a log-sum-exp. */
+  public final float[] aux3 = new float[CHUNK];
 
   /** The gradient being written by the current call (the caller's array), or null. */
   public float[] grad;
@@ -40,6 +42,9 @@ public final class Workspace {
   /** A cached block of values keyed by {@link #cachedKey} (-1: empty), e.g. a log-sum-exp per position. */
   public float[] cache = new float[0];
   public int cachedKey = -1;
+
+  /** The companion of {@link #cache} for the second part of a log-sum-exp (see {@link #logSumCache(int)}). */
+  public float[] logSumCache = new float[0];
 
   /** A second cache for gradients, e.g. the upstream factors of a whole class block; see {@link #cache2(int)}. */
   public float[] cache2 = new float[0];
@@ -71,6 +76,14 @@ public final class Workspace {
       cache = new float[n];
     }
     return cache;
+  }
+
+  /** A buffer of at least n floats for the log-sum cache (grown, never shrunk). */
+  public float[] logSumCache(int n) {
+    if (logSumCache.length < n) {
+      logSumCache = new float[n];
+    }
+    return logSumCache;
   }
 
   /** A buffer of at least n floats for the second cache (grown, never shrunk). */

@@ -211,26 +211,28 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   @Override
-  public void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float[] dst, int d, int n) {
-    int i = 0;
-    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
-      FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
-      FloatVector logp = FloatVector.fromArray(FLOATS, pred, po + i).sub(shift);
-      z.mul(VectorMath.log(z.add(EPSILON)).sub(logp)).intoArray(dst, d + i);
-    }
-    TAIL.klDivergence(label, lo + i, pred, po + i, shift, dst, d + i, n - i);
-  }
-
-  @Override
-  public void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, int so, float[] dst,
+  public void klDivergence(float[] label, int lo, float[] pred, int po, float shift, float logSum, float[] dst,
       int d, int n) {
     int i = 0;
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
-      FloatVector logp = FloatVector.fromArray(FLOATS, pred, po + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+      FloatVector logp = FloatVector.fromArray(FLOATS, pred, po + i).sub(shift).sub(logSum);
       z.mul(VectorMath.log(z.add(EPSILON)).sub(logp)).intoArray(dst, d + i);
     }
-    TAIL.klDivergenceShifted(label, lo + i, pred, po + i, shift, so + i, dst, d + i, n - i);
+    TAIL.klDivergence(label, lo + i, pred, po + i, shift, logSum, dst, d + i, n - i);
+  }
+
+  @Override
+  public void klDivergenceShifted(float[] label, int lo, float[] pred, int po, float[] shift, float[] logSum,
+      int so, float[] dst, int d, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
+      FloatVector logp = FloatVector.fromArray(FLOATS, pred, po + i).sub(FloatVector.fromArray(FLOATS, shift, so + i))
+          .sub(FloatVector.fromArray(FLOATS, logSum, so + i));
+      z.mul(VectorMath.log(z.add(EPSILON)).sub(logp)).intoArray(dst, d + i);
+    }
+    TAIL.klDivergenceShifted(label, lo + i, pred, po + i, shift, logSum, so + i, dst, d + i, n - i);
   }
 
   @Override
@@ -497,11 +499,15 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   @Override
-  public float logSumExp(float[] a, int ao, int n) {
+  public float max(float[] a, int ao, int n) {
+    return maxOf(a, ao, n);
+  }
+
+  @Override
+  public float logSumExp(float[] a, int ao, int n, float shift) {
     if (n < CHUNK || !CANONICAL) {
-      return TAIL.logSumExp(a, ao, n);
+      return TAIL.logSumExp(a, ao, n, shift);
     }
-    float shift = ScalarLossKernels.finiteOrZero(max(a, ao, n));
     // One exp call site: each further inlined exp costs C2 ~6,700 IR nodes of its inlining budget; a third call
     // site was not inlined and boxed its vectors (4x slower, softmax CE 256x1000 went from 145 to 630 us per
     // call). So this loop takes one vector per iteration, not one 64-element block, and rotates the 64/LANES
@@ -599,16 +605,17 @@ public final class PanamaLossKernels implements LossKernels {
     for (int i = bound; i < n; i++) {
       s += ScalarMath.exp(a[ao + i] - shift);
     }
-    return ScalarMath.log(s) + shift;
+    return ScalarMath.log(s);
   }
 
   @Override
-  public float crossEntropy(float[] label, int lo, float[] pred, int po, float logSumExp, int n) {
+  public float crossEntropy(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
     if (n < CHUNK || !CANONICAL) {
-      return TAIL.crossEntropy(label, lo, pred, po, logSumExp, n);
+      return TAIL.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
-    // per element label * (logSumExp - pred), the scalar kernel's operations exactly
-    FloatVector lse = FloatVector.broadcast(FLOATS, logSumExp);
+    // per element label * ((shift - pred) + logSum), the scalar kernel's operations exactly
+    FloatVector shiftV = FloatVector.broadcast(FLOATS, shift);
+    FloatVector logSumV = FloatVector.broadcast(FLOATS, logSum);
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
@@ -618,39 +625,39 @@ public final class PanamaLossKernels implements LossKernels {
       int p = lo + i;
       int q = po + i;
       acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p)
-          .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+          .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
       acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
-          .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+          .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
       acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
-          .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+          .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
       acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
-          .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES))));
+          .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES)).add(logSumV)));
       if (LANES <= 8) {
         acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES)).add(logSumV)));
         acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES)).add(logSumV)));
         acc6 = acc6.add(FloatVector.fromArray(FLOATS, label, p + 6 * LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES)).add(logSumV)));
         acc7 = acc7.add(FloatVector.fromArray(FLOATS, label, p + 7 * LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES)).add(logSumV)));
         if (LANES == 4) {
           acc8 = acc8.add(FloatVector.fromArray(FLOATS, label, p + 8 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES)).add(logSumV)));
           acc9 = acc9.add(FloatVector.fromArray(FLOATS, label, p + 9 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES)).add(logSumV)));
           acc10 = acc10.add(FloatVector.fromArray(FLOATS, label, p + 10 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES)).add(logSumV)));
           acc11 = acc11.add(FloatVector.fromArray(FLOATS, label, p + 11 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES)).add(logSumV)));
           acc12 = acc12.add(FloatVector.fromArray(FLOATS, label, p + 12 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 12 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 12 * LANES)).add(logSumV)));
           acc13 = acc13.add(FloatVector.fromArray(FLOATS, label, p + 13 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 13 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 13 * LANES)).add(logSumV)));
           acc14 = acc14.add(FloatVector.fromArray(FLOATS, label, p + 14 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 14 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 14 * LANES)).add(logSumV)));
           acc15 = acc15.add(FloatVector.fromArray(FLOATS, label, p + 15 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 15 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 15 * LANES)).add(logSumV)));
         }
       }
     }
@@ -660,57 +667,57 @@ public final class PanamaLossKernels implements LossKernels {
       int p = lo + bound;
       int q = po + bound;
       if (LANES == 16) {
-        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
       } else if (LANES == 8) {
-        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
         acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
       } else {
-        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q))));
+        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
         acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
         acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
         acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
-            .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES))));
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES)).add(logSumV)));
       }
       if (rest >= 2 * CHUNK) {
         if (LANES == 16) {
           acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
         } else if (LANES == 8) {
           acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
           acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES)).add(logSumV)));
         } else {
           acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES)).add(logSumV)));
           acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES)).add(logSumV)));
           acc6 = acc6.add(FloatVector.fromArray(FLOATS, label, p + 6 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES)).add(logSumV)));
           acc7 = acc7.add(FloatVector.fromArray(FLOATS, label, p + 7 * LANES)
-              .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES))));
+              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES)).add(logSumV)));
         }
         if (rest >= 3 * CHUNK) {
           if (LANES == 16) {
             acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
           } else if (LANES == 8) {
             acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES)).add(logSumV)));
             acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES)).add(logSumV)));
           } else {
             acc8 = acc8.add(FloatVector.fromArray(FLOATS, label, p + 8 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES)).add(logSumV)));
             acc9 = acc9.add(FloatVector.fromArray(FLOATS, label, p + 9 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES)).add(logSumV)));
             acc10 = acc10.add(FloatVector.fromArray(FLOATS, label, p + 10 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES)).add(logSumV)));
             acc11 = acc11.add(FloatVector.fromArray(FLOATS, label, p + 11 * LANES)
-                .mul(lse.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES))));
+                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES)).add(logSumV)));
           }
         }
       }
@@ -744,13 +751,13 @@ public final class PanamaLossKernels implements LossKernels {
     }
     float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
     for (int i = bound; i < n; i++) {
-      s += label[lo + i] * (logSumExp - pred[po + i]);
+      s += label[lo + i] * ((shift - pred[po + i]) + logSum);
     }
     return s;
   }
 
   /** The maximum of a[ao .. ao+n), NaN if any element is NaN; -inf for n == 0. */
-  private static float max(float[] a, int ao, int n) {
+  private static float maxOf(float[] a, int ao, int n) {
     FloatVector acc0 = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
     FloatVector acc1 = acc0;
     int i = 0;
@@ -772,7 +779,8 @@ public final class PanamaLossKernels implements LossKernels {
   // ---- strided class axis: lanes run across positions ---------------------------------------------------
 
   @Override
-  public void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n) {
+  public void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] shifts, float[] logSums, int d,
+      int n) {
     int j = 0;
     for (int bound = FLOATS.loopBound(n); j < bound; j += LANES) {
       FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
@@ -786,25 +794,28 @@ public final class PanamaLossKernels implements LossKernels {
       for (int c = 0; c < classes; c++) {
         s = s.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + c * stride + j).sub(shift)));
       }
-      VectorMath.log(s).add(shift).intoArray(dst, d + j);
+      shift.intoArray(shifts, d + j);
+      VectorMath.log(s).intoArray(logSums, d + j);
     }
-    TAIL.logSumExpStrided(a, ao + j, classes, stride, dst, d + j, n - j);
+    TAIL.logSumExpStrided(a, ao + j, classes, stride, shifts, logSums, d + j, n - j);
   }
 
   @Override
   public void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride,
-      float[] logSumExp, int so, float[] dst, int d, int n) {
+      float[] shifts, float[] logSums, int so, float[] dst, int d, int n) {
     int j = 0;
     for (int bound = FLOATS.loopBound(n); j < bound; j += LANES) {
-      FloatVector shift = FloatVector.fromArray(FLOATS, logSumExp, so + j);
+      FloatVector shift = FloatVector.fromArray(FLOATS, shifts, so + j);
+      FloatVector logSum = FloatVector.fromArray(FLOATS, logSums, so + j);
       FloatVector s = FloatVector.zero(FLOATS);
       for (int c = 0; c < classes; c++) {
-        FloatVector logp = shift.sub(FloatVector.fromArray(FLOATS, pred, po + c * stride + j));
-        s = s.add(FloatVector.fromArray(FLOATS, label, lo + c * stride + j).mul(logp));
+        FloatVector negLogp = shift.sub(FloatVector.fromArray(FLOATS, pred, po + c * stride + j)).add(logSum);
+        s = s.add(FloatVector.fromArray(FLOATS, label, lo + c * stride + j).mul(negLogp));
       }
       s.intoArray(dst, d + j);
     }
-    TAIL.crossEntropyStrided(label, lo + j, pred, po + j, classes, stride, logSumExp, so + j, dst, d + j, n - j);
+    TAIL.crossEntropyStrided(label, lo + j, pred, po + j, classes, stride, shifts, logSums, so + j, dst, d + j,
+        n - j);
   }
 
   // ---- gradients (the per-lane operations are ScalarLossKernels' exactly) -------------------------------
@@ -936,69 +947,74 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift,
-      float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+      float logSum, float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
     int i = 0;
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
-      FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(shift);
+      FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(shift).sub(logSum);
       z.mul(VectorMath.log(z.add(EPSILON)).sub(y)).intoArray(dst, d + i);
       VectorMath.exp(y).mul(mass).sub(FloatVector.fromArray(FLOATS, up, uo + i).mul(z)).intoArray(grad, g + i);
     }
-    TAIL.klDivergenceSoftmaxWithGradient(label, lo + i, pred, po + i, shift, mass, up, uo + i, dst, d + i, grad,
-        g + i, n - i);
+    TAIL.klDivergenceSoftmaxWithGradient(label, lo + i, pred, po + i, shift, logSum, mass, up, uo + i, dst, d + i,
+        grad, g + i, n - i);
   }
 
   @Override
   public void klDivergenceSoftmaxShiftedWithGradient(float[] label, int lo, float[] pred, int po, float[] shift,
-      int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+      float[] logSum, int so, float[] mass, int mo, float[] up, int uo, float[] dst, int d, float[] grad, int g,
+      int n) {
     int i = 0;
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
-      FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+      FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(FloatVector.fromArray(FLOATS, shift, so + i))
+          .sub(FloatVector.fromArray(FLOATS, logSum, so + i));
       z.mul(VectorMath.log(z.add(EPSILON)).sub(y)).intoArray(dst, d + i);
       VectorMath.exp(y).mul(FloatVector.fromArray(FLOATS, mass, mo + i))
           .sub(FloatVector.fromArray(FLOATS, up, uo + i).mul(z)).intoArray(grad, g + i);
     }
-    TAIL.klDivergenceSoftmaxShiftedWithGradient(label, lo + i, pred, po + i, shift, so + i, mass, mo + i, up,
-        uo + i, dst, d + i, grad, g + i, n - i);
+    TAIL.klDivergenceSoftmaxShiftedWithGradient(label, lo + i, pred, po + i, shift, logSum, so + i, mass, mo + i,
+        up, uo + i, dst, d + i, grad, g + i, n - i);
   }
 
   @Override
-  public void softmaxGradient(float[] x, int xo, float shift, float scale, float[] label, int lo,
+  public void softmaxGradient(float[] x, int xo, float shift, float logSum, float scale, float[] label, int lo,
       float labelScale, float[] grad, int g, int n) {
     int i = 0;
     if (label == null) {
       for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
-        VectorMath.exp(FloatVector.fromArray(FLOATS, x, xo + i).sub(shift)).mul(scale).intoArray(grad, g + i);
+        VectorMath.exp(FloatVector.fromArray(FLOATS, x, xo + i).sub(shift).sub(logSum)).mul(scale)
+            .intoArray(grad, g + i);
       }
     } else {
       for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
-        VectorMath.exp(FloatVector.fromArray(FLOATS, x, xo + i).sub(shift)).mul(scale)
+        VectorMath.exp(FloatVector.fromArray(FLOATS, x, xo + i).sub(shift).sub(logSum)).mul(scale)
             .sub(FloatVector.fromArray(FLOATS, label, lo + i).mul(labelScale)).intoArray(grad, g + i);
       }
     }
-    TAIL.softmaxGradient(x, xo + i, shift, scale, label, lo + i, labelScale, grad, g + i, n - i);
+    TAIL.softmaxGradient(x, xo + i, shift, logSum, scale, label, lo + i, labelScale, grad, g + i, n - i);
   }
 
   @Override
-  public void softmaxGradientShifted(float[] x, int xo, float[] shift, int so, float[] scale, int co,
-      float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n) {
+  public void softmaxGradientShifted(float[] x, int xo, float[] shift, float[] logSum, int so, float[] scale,
+      int co, float[] label, int lo, float[] labelScale, int lso, float[] grad, int g, int n) {
     int i = 0;
     if (label == null) {
       for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
-        FloatVector y = FloatVector.fromArray(FLOATS, x, xo + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+        FloatVector y = FloatVector.fromArray(FLOATS, x, xo + i).sub(FloatVector.fromArray(FLOATS, shift, so + i))
+            .sub(FloatVector.fromArray(FLOATS, logSum, so + i));
         VectorMath.exp(y).mul(FloatVector.fromArray(FLOATS, scale, co + i)).intoArray(grad, g + i);
       }
     } else {
       for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
-        FloatVector y = FloatVector.fromArray(FLOATS, x, xo + i).sub(FloatVector.fromArray(FLOATS, shift, so + i));
+        FloatVector y = FloatVector.fromArray(FLOATS, x, xo + i).sub(FloatVector.fromArray(FLOATS, shift, so + i))
+            .sub(FloatVector.fromArray(FLOATS, logSum, so + i));
         FloatVector labelTerm = FloatVector.fromArray(FLOATS, label, lo + i)
             .mul(FloatVector.fromArray(FLOATS, labelScale, lso + i));
         VectorMath.exp(y).mul(FloatVector.fromArray(FLOATS, scale, co + i)).sub(labelTerm).intoArray(grad, g + i);
       }
     }
-    TAIL.softmaxGradientShifted(x, xo + i, shift, so + i, scale, co + i, label, lo + i, labelScale, lso + i, grad,
-        g + i, n - i);
+    TAIL.softmaxGradientShifted(x, xo + i, shift, logSum, so + i, scale, co + i, label, lo + i, labelScale,
+        lso + i, grad, g + i, n - i);
   }
 
   @Override

@@ -132,8 +132,8 @@ class CanonicalReductionTest {
     if (n >= 1) {
       float lse = canonicalLogSumExp(a, ao, n);
       same("spec logSumExp " + ctx, lse, SCALAR.logSumExp(a, ao, n));
-      same("spec crossEntropy " + ctx, canonical(n, i -> b[bo + i] * (lse - a[ao + i])),
-          SCALAR.crossEntropy(b, bo, a, ao, lse, n));
+      same("spec crossEntropy " + ctx, canonical(n, i -> b[bo + i] * ((lse - a[ao + i]) + 0f)),
+          SCALAR.crossEntropy(b, bo, a, ao, lse, 0f, n));
     }
     same("sum " + ctx, SCALAR.sum(a, ao, n), CHOSEN.sum(a, ao, n));
     same("dot " + ctx, SCALAR.dot(a, ao, b, bo, n), CHOSEN.dot(a, ao, b, bo, n));
@@ -141,9 +141,9 @@ class CanonicalReductionTest {
       float lse = SCALAR.logSumExp(a, ao, n);
       same("logSumExp " + ctx, lse, CHOSEN.logSumExp(a, ao, n));
       // labels b, predictions a, the scalar log-sum-exp as shift (and a plain constant)
-      same("crossEntropy " + ctx, SCALAR.crossEntropy(b, bo, a, ao, lse, n), CHOSEN.crossEntropy(b, bo, a, ao, lse, n));
-      same("crossEntropy(1.5) " + ctx, SCALAR.crossEntropy(b, bo, a, ao, 1.5f, n),
-          CHOSEN.crossEntropy(b, bo, a, ao, 1.5f, n));
+      same("crossEntropy " + ctx, SCALAR.crossEntropy(b, bo, a, ao, lse, 0f, n), CHOSEN.crossEntropy(b, bo, a, ao, lse, 0f, n));
+      same("crossEntropy(1.5) " + ctx, SCALAR.crossEntropy(b, bo, a, ao, 1.5f, 0f, n),
+          CHOSEN.crossEntropy(b, bo, a, ao, 1.5f, 0f, n));
     }
   }
 
@@ -195,7 +195,7 @@ class CanonicalReductionTest {
     float sum = SCALAR.sum(a, 1, n);
     float dot = SCALAR.dot(a, 1, b, 0, n);
     float lse = SCALAR.logSumExp(a, 1, n);
-    float ce = SCALAR.crossEntropy(b, 0, a, 1, lse, n);
+    float ce = SCALAR.crossEntropy(b, 0, a, 1, lse, 0f, n);
     for (int it = 0; it < HOT_ITERATIONS; it++) {
       int len = it % 2 == 0 ? n : 128; // both with and without a tail
       float s = len == n ? sum : SCALAR.sum(a, 1, len);
@@ -203,8 +203,8 @@ class CanonicalReductionTest {
       same("hot dot it=" + it, len == n ? dot : SCALAR.dot(a, 1, b, 0, len), CHOSEN.dot(a, 1, b, 0, len));
       float l = len == n ? lse : SCALAR.logSumExp(a, 1, len);
       same("hot logSumExp it=" + it, l, CHOSEN.logSumExp(a, 1, len));
-      same("hot crossEntropy it=" + it, len == n ? ce : SCALAR.crossEntropy(b, 0, a, 1, l, len),
-          CHOSEN.crossEntropy(b, 0, a, 1, l, len));
+      same("hot crossEntropy it=" + it, len == n ? ce : SCALAR.crossEntropy(b, 0, a, 1, l, 0f, len),
+          CHOSEN.crossEntropy(b, 0, a, 1, l, 0f, len));
     }
   }
 
@@ -237,7 +237,7 @@ class CanonicalReductionTest {
         close("sum n=" + n + " " + k.describe(), sum, k.sum(a, 0, n));
         close("dot n=" + n + " " + k.describe(), dot, k.dot(a, 0, b, 0, n));
         close("logSumExp n=" + n + " " + k.describe(), lse, k.logSumExp(a, 0, n));
-        close("crossEntropy n=" + n + " " + k.describe(), ce, k.crossEntropy(b, 0, a, 0, lsef, n));
+        close("crossEntropy n=" + n + " " + k.describe(), ce, k.crossEntropy(b, 0, a, 0, lsef, 0f, n));
       }
     }
   }
