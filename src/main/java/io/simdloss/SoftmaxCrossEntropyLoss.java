@@ -2,6 +2,7 @@ package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.ScalarLossKernels;
+import io.simdloss.internal.ScalarMath;
 import java.util.Arrays;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
@@ -189,26 +190,34 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       if (stride == 1) {
         // one contiguous class row per position
         float u = up[done];
-        float shift = fromLogits ? 0f : ScalarLossKernels.finiteOrZero(k.max(pred, base, classes));
-        float logSum = fromLogits ? 0f : k.logSumExp(pred, base, classes, shift);
-        if (sparseLabel) {
-          int target = (int) label[p];
-          dst[done] = (shift - pred[base + target]) + logSum;
-          if (fromLogits) {
+        if (fromLogits) {
+          if (sparseLabel) {
+            int target = (int) label[p];
+            dst[done] = (0f - pred[base + target]) + 0f;
             Arrays.fill(grad, base, base + classes, 0f);
             grad[base + target] = -u;
           } else {
-            k.softmaxGradient(pred, base, shift, logSum, u, null, 0, 0f, grad, base, classes);
-            grad[base + target] -= u;
+            dst[done] = k.crossEntropy(label, base, pred, base, 0f, 0f, classes);
+            k.scale(label, base, -u, grad, base, classes);
           }
+          done++;
+          continue;
+        }
+        // One pass of exp: the softmax numerators e_c = exp(x_c - shift) go straight into the gradient row while
+        // they are summed (the same canonical sum as forward's, so the loss keeps its bits), then the row is
+        // scaled: softmax_c = e_c / sum.
+        float shift = ScalarLossKernels.finiteOrZero(k.max(pred, base, classes));
+        float sum = k.expSum(pred, base, classes, shift, grad, base);
+        float logSum = ScalarMath.log(sum); // k.logSumExp(pred, base, classes, shift), bit for bit
+        if (sparseLabel) {
+          int target = (int) label[p];
+          dst[done] = (shift - pred[base + target]) + logSum;
+          k.scale(grad, base, u / sum, grad, base, classes);
+          grad[base + target] -= u;
         } else {
           dst[done] = k.crossEntropy(label, base, pred, base, shift, logSum, classes);
-          if (fromLogits) {
-            k.scale(label, base, -u, grad, base, classes);
-          } else {
-            float mass = u * k.sum(label, base, classes);
-            k.softmaxGradient(pred, base, shift, logSum, mass, label, base, u, grad, base, classes);
-          }
+          float mass = u * k.sum(label, base, classes);
+          k.scaleSubtract(grad, base, mass / sum, label, base, u, grad, base, classes);
         }
         done++;
         continue;

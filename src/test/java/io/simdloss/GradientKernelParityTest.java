@@ -71,6 +71,18 @@ class GradientKernelParityTest {
     c.add(new Object[] {"softmaxGradientShifted/label", (Call) (k, x, d, g, n) ->
         k.softmaxGradientShifted(x[0], 3, x[3], x[6], 3, x[4], 3, x[1], 3, x[2], 3, g, 1, n)});
     c.add(new Object[] {"scale", (Call) (k, x, d, g, n) -> k.scale(x[0], 3, -0.3f, g, 1, n)});
+    c.add(new Object[] {"scaleSubtract", (Call) (k, x, d, g, n) -> k.scaleSubtract(x[0], 3, -0.3f, x[1], 3, 1.7f, g, 1,
+        n)});
+    c.add(new Object[] {"expSum", (Call) (k, x, d, g, n) -> {
+      if (n > 0) {
+        d[1] = k.expSum(x[0], 3, n, 2.5f, g, 1); // the sum, and the exps in g
+      }
+    }});
+    c.add(new Object[] {"expSum/no dst", (Call) (k, x, d, g, n) -> {
+      if (n > 0) {
+        d[1] = k.expSum(x[0], 3, n, -1f, null, 0);
+      }
+    }});
     c.add(new Object[] {"sumStrided", (Call) (k, x, d, g, n) -> k.sumStrided(x[0], 3, 3, n + 1, g, 1, n)});
     c.add(new Object[] {"dotStrided", (Call) (k, x, d, g, n) -> k.dotStrided(x[0], 3, x[1], 3, 3, n + 1, g, 1, n)});
     c.add(new Object[] {"tripletGradient", (Call) (k, x, d, g, n) ->

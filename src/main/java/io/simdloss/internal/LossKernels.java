@@ -87,6 +87,14 @@ public interface LossKernels {
   float logSumExp(float[] a, int ao, int n, float shift);
 
   /**
+   * {@code sum exp(a[ao+i] - shift)} in the canonical order: the sum inside {@link #logSumExp(float[], int, int,
+   * float)}, which is {@code ScalarMath.log} of it, bit for bit. When {@code dst} is not null, each
+   * {@code exp(a[ao+i] - shift)} is also written to {@code dst[d+i]}: the softmax numerators, so that a gradient
+   * needs no second exp. n >= 1.
+   */
+  float expSum(float[] a, int ao, int n, float shift, float[] dst, int d);
+
+  /**
    * The log-sum-exp whole: {@code shift + logSumExp(a, ao, n, shift)} with the shift from {@link #max} (0 when
    * infinite). The losses keep the two parts apart; this is for callers that want the number itself.
    */
@@ -199,6 +207,9 @@ public interface LossKernels {
 
   /** {@code dst[d+i] = s * a[ao+i]}. */
   void scale(float[] a, int ao, float s, float[] dst, int d, int n);
+
+  /** {@code dst[d+i] = s * a[ao+i] - t * b[bo+i]} ({@code dst} may be {@code a} itself, at the same offset). */
+  void scaleSubtract(float[] a, int ao, float s, float[] b, int bo, float t, float[] dst, int d, int n);
 
   /** {@code dst[d+j] = sum_c a[ao + c*stride + j]}, added in class order per position. */
   void sumStrided(float[] a, int ao, int classes, int stride, float[] dst, int d, int n);

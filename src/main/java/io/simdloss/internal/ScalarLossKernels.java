@@ -201,26 +201,40 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public float logSumExp(float[] a, int ao, int n, float shift) {
+    return ScalarMath.log(expSum(a, ao, n, shift, null, 0));
+  }
+
+  @Override
+  public float expSum(float[] a, int ao, int n, float shift, float[] dst, int d) {
     float s = 0f;
     int i = 0;
     if (n >= CHUNK) {
       float[] acc = lanes();
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
-          acc[j] += ScalarMath.exp(a[ao + i + j] - shift);
+          acc[j] += exp(a, ao + i + j, shift, dst, d + i + j);
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
       for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
-        acc[j] += ScalarMath.exp(a[ao + i + j] - shift);
+        acc[j] += exp(a, ao + i + j, shift, dst, d + i + j);
       }
       i = n - n % CHUNK;
       s = fold(acc);
     }
     for (; i < n; i++) {
-      s += ScalarMath.exp(a[ao + i] - shift);
+      s += exp(a, ao + i, shift, dst, d + i);
     }
-    return ScalarMath.log(s);
+    return s;
+  }
+
+  /** {@code exp(a[i] - shift)}, also stored in {@code dst[j]} when dst is not null. */
+  private static float exp(float[] a, int i, float shift, float[] dst, int j) {
+    float e = ScalarMath.exp(a[i] - shift);
+    if (dst != null) {
+      dst[j] = e;
+    }
+    return e;
   }
 
   @Override
@@ -459,6 +473,13 @@ public final class ScalarLossKernels implements LossKernels {
   public void scale(float[] a, int ao, float s, float[] dst, int d, int n) {
     for (int i = 0; i < n; i++) {
       dst[d + i] = s * a[ao + i];
+    }
+  }
+
+  @Override
+  public void scaleSubtract(float[] a, int ao, float s, float[] b, int bo, float t, float[] dst, int d, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[d + i] = s * a[ao + i] - t * b[bo + i];
     }
   }
 

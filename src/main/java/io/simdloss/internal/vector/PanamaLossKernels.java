@@ -505,9 +505,16 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public float logSumExp(float[] a, int ao, int n, float shift) {
+    return ScalarMath.log(expSum(a, ao, n, shift, null, 0));
+  }
+
+  @Override
+  public float expSum(float[] a, int ao, int n, float shift, float[] dst, int d) {
     if (n < CHUNK || !CANONICAL) {
-      return TAIL.logSumExp(a, ao, n, shift);
+      return TAIL.expSum(a, ao, n, shift, dst, d);
     }
+    // dst == null (the loss alone) or not (the softmax numerators kept for a gradient): the branch is loop
+    // invariant, so C2 unswitches the loop and the loss pays nothing for it.
     // One exp call site: each further inlined exp costs C2 ~6,700 IR nodes of its inlining budget; a third call
     // site was not inlined and boxed its vectors (4x slower, softmax CE 256x1000 went from 145 to 630 us per
     // call). So this loop takes one vector per iteration, not one 64-element block, and rotates the 64/LANES
@@ -520,7 +527,11 @@ public final class PanamaLossKernels implements LossKernels {
     FloatVector acc15 = acc0;
     int bound = n - n % CHUNK; // whole 16-element chunks, the last ones into logical lanes [0, 16), [16, 32), ...
     for (int i = 0; i < bound; i += LANES) {
-      FloatVector next = acc0.add(VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift)));
+      FloatVector e = VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift));
+      if (dst != null) {
+        e.intoArray(dst, d + i);
+      }
+      FloatVector next = acc0.add(e);
       acc0 = acc1;
       acc1 = acc2;
       acc2 = acc3;
@@ -603,9 +614,13 @@ public final class PanamaLossKernels implements LossKernels {
     }
     float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
     for (int i = bound; i < n; i++) {
-      s += ScalarMath.exp(a[ao + i] - shift);
+      float e = ScalarMath.exp(a[ao + i] - shift);
+      if (dst != null) {
+        dst[d + i] = e;
+      }
+      s += e;
     }
-    return ScalarMath.log(s);
+    return s;
   }
 
   @Override
@@ -1024,6 +1039,16 @@ public final class PanamaLossKernels implements LossKernels {
       FloatVector.fromArray(FLOATS, a, ao + i).mul(s).intoArray(dst, d + i);
     }
     TAIL.scale(a, ao + i, s, dst, d + i, n - i);
+  }
+
+  @Override
+  public void scaleSubtract(float[] a, int ao, float s, float[] b, int bo, float t, float[] dst, int d, int n) {
+    int i = 0;
+    for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
+      FloatVector.fromArray(FLOATS, a, ao + i).mul(s).sub(FloatVector.fromArray(FLOATS, b, bo + i).mul(t))
+          .intoArray(dst, d + i);
+    }
+    TAIL.scaleSubtract(a, ao + i, s, b, bo + i, t, dst, d + i, n - i);
   }
 
   @Override
