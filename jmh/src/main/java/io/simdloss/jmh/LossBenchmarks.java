@@ -13,6 +13,8 @@ import io.simdloss.SquaredHingeLoss;
 import io.simdloss.TripletLoss;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -27,8 +29,13 @@ import org.openjdk.jmh.annotations.State;
  * <p>Method names are {@code <loss>_<shape>}; one method per workload, each taking the workload's state. A
  * gradient benchmark is one more method per workload next to the forward one, on the same state (which would
  * then hold a grad buffer).
+ *
+ * <p>The {@code @Warmup}/{@code @Measurement} annotations are the quick profile's ({@link QuickReport}); pass
+ * {@code -wi/-w/-i/-r} for longer runs.
  */
 @State(Scope.Thread)
+@Warmup(iterations = 3, time = 300, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 3, time = 250, timeUnit = TimeUnit.MILLISECONDS)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public abstract class LossBenchmarks {
