@@ -46,13 +46,19 @@ import org.tensorflow.types.TInt32;
  * copies them into a {@code float[]} (simdloss writes into one directly), freeing whatever the call allocated
  * natively. TensorFlow: a Graph built once in setup and {@code session.run} feeding the two input tensors and
  * fetching the loss; the fetched output tensor is created by TF inside the timed region (it cannot be
- * avoided through Session). Peers run with their default thread pools (both cores); simdloss uses one
- * thread. Run through {@link PeersMain}, which puts every native cache under jmh/target/peer-cache.
+ * avoided through Session). simdloss uses one thread; the peers by default too ({@link #THREADS}), so the
+ * comparison is per core; {@code -Dsimdloss.peers.threads=0} on PeersMain gives them their own defaults. Run through {@link PeersMain}, which puts every native cache under jmh/target/peer-cache.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
 public class Peers {
+  /**
+   * Threads each peer may use (-Dsimdloss.peers.threads, set by PeersMain; default 1, like simdloss; 0 = the
+   * peer's own default, all cores). ND4J: libnd4j's OpenMP threads; DJL: PyTorch intra/inter-op threads; TF:
+   * the session's intra/inter-op pools.
+   */
+  static final int THREADS = Integer.getInteger("simdloss.peers.threads", 1);
 
   static Inputs ceInputs(int rows) {
     return Inputs.classes(rows, rows == 1 ? 10 : 1000);
@@ -159,7 +165,10 @@ public class Peers {
             ? tf.math.neg(tf.gather(tf.nn.logSoftmax(x), label, tf.constant(1), Gather.batchDims(1L)))
             : tf.nn.sparseSoftmaxCrossEntropyWithLogits(x, label).loss();
       }
-      session = new Session(graph);
+      session = THREADS > 0
+          ? new Session(graph, org.tensorflow.proto.ConfigProto.newBuilder()
+              .setIntraOpParallelismThreads(THREADS).setInterOpParallelismThreads(THREADS).build())
+          : new Session(graph);
     }
 
     float[] run() {
@@ -262,6 +271,12 @@ public class Peers {
       l2X = Nd4j.create(p.pred, new long[] {p.rows, p.cols}, DataType.FLOAT);
       l2Y = Nd4j.create(p.real, new long[] {p.rows, p.cols}, DataType.FLOAT);
       l2Tmp = Nd4j.create(DataType.FLOAT, p.rows, p.cols);
+      if (THREADS > 0) {
+        // after the backend is up (NativeOpsHolder before Nd4j's own initialization fails to load it)
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(THREADS);
+        Nd4j.getEnvironment().setMaxThreads(THREADS);
+        Nd4j.getEnvironment().setMaxMasterThreads(THREADS);
+      }
       Checks.compare("ND4J softmaxCe 1x10", ce(ce1X, ce1Y), expectedCe(i1));
       Checks.compare("ND4J softmaxCe 256x1000", ce(ce256X, ce256Y), expectedCe(i256));
       Checks.compare("ND4J l2 64x1024", l2(), expectedL2(p));

@@ -26,7 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp "jmh/target/benchmarks.jar:jmh/target/peers-lib/*" io.simdloss.jmh.peers.PeersMain
  * </pre>
  *
- * JMH options may follow (they override the defaults: 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement).
+ * JMH options may follow (they override the defaults: 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement). The peers
+ * use one thread, as simdloss does; {@code java -Dsimdloss.peers.threads=0 ...} lets them use their defaults.
  */
 public final class PeersMain {
   private PeersMain() {}
@@ -38,7 +39,8 @@ public final class PeersMain {
     for (String d : new String[] {"javacpp", "djl", "djl-engine", "jna", "tmp", "home"}) {
       Files.createDirectories(cache.resolve(d));
     }
-    Path json = Paths.get(cmd.getResult().orElse(target.resolve("peers.json").toString()));
+    int threads = Integer.getInteger("simdloss.peers.threads", 1);
+    Path json = Paths.get(cmd.getResult().orElse(target.resolve("peers" + (threads == 1 ? "" : "-threads" + threads) + ".json").toString()));
     ChainedOptionsBuilder b = new OptionsBuilder().parent(cmd);
     if (cmd.getIncludes().isEmpty()) {
       b.include("io\\.simdloss\\.jmh\\.peers\\.Peers\\.");
@@ -62,6 +64,9 @@ public final class PeersMain {
         "--add-modules", "jdk.incubator.vector",
         "-Dsimdloss.backend=vector",
         "-Dai.djl.offline=true",
+        "-Dsimdloss.peers.threads=" + threads,
+        "-Dai.djl.pytorch.num_threads=" + (threads > 0 ? threads : Runtime.getRuntime().availableProcessors()),
+        "-Dai.djl.pytorch.num_interop_threads=" + (threads > 0 ? threads : Runtime.getRuntime().availableProcessors()),
         "-DDJL_CACHE_DIR=" + cache.resolve("djl"),
         "-DENGINE_CACHE_DIR=" + cache.resolve("djl-engine"),
         "-Dai.djl.repository.zoo.location=" + cache.resolve("djl"),
@@ -82,8 +87,8 @@ public final class PeersMain {
           .put(m.substring(cut + 1), r.getPrimaryResult().getScore());
     }
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "%nsimdloss against peers (ns/op; in brackets: peer time / simdloss time), JDK %s%n",
-        System.getProperty("java.version")));
+        "%nsimdloss against peers (ns/op; in brackets: peer time / simdloss time), JDK %s, peer threads: %s%n",
+        System.getProperty("java.version"), threads > 0 ? threads : "their defaults"));
     s.append("| workload |");
     for (String p : peers) {
       s.append(' ').append(p).append(" |");
@@ -109,7 +114,8 @@ public final class PeersMain {
       s.append('\n');
     }
     System.out.print(s);
-    Files.writeString(target.resolve("peers.txt"), s);
-    System.out.println("JSON: " + json + "\ntable: " + target.resolve("peers.txt"));
+    Path txt = Paths.get(json.toString().replaceAll("\\.json$", "") + ".txt");
+    Files.writeString(txt, s);
+    System.out.println("JSON: " + json + "\ntable: " + txt);
   }
 }
