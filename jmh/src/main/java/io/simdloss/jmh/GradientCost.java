@@ -1,5 +1,6 @@
 package io.simdloss.jmh;
 
+import io.simdloss.CTCLoss;
 import io.simdloss.HingeLoss;
 import io.simdloss.HuberLoss;
 import io.simdloss.KLDivLoss;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The cost of the gradient: {@code forwardBackward} next to {@code forward} for each loss, into caller-owned
- * buffers, on the issue's medium workloads (pointwise 64x1024, softmax CE and KLDiv 256x1000, triplet 256x128).
- * Read the ratio forwardBackward / forward per loss within one run (goal: at most 1.5x):
+ * buffers, on the issue's medium workloads (pointwise 64x1024, softmax CE and KLDiv 256x1000, triplet 256x128)
+ * and both CTC workloads (N=32 T=200 C=30 L=40, N=8 T=100 C=5000 L=20). Read the ratio forwardBackward /
+ * forward per loss within one run (goal: at most 1.5x, CTC 2.5x):
  * <pre>
  * java -jar jmh/target/benchmarks.jar GradientCost -wi 3 -w 1 -i 5 -r 1 -f 1
  * </pre>
@@ -39,11 +41,13 @@ import org.openjdk.jmh.annotations.State;
 public class GradientCost {
 
   @Param({"L2", "L1", "Huber", "Hinge", "SquaredHinge", "Logistic", "SigmoidBCE", "SigmoidBCE-fromSigmoid",
-      "SoftmaxCE", "SoftmaxCE-dense", "KLDiv", "KLDiv-softmax", "Triplet"})
+      "SoftmaxCE", "SoftmaxCE-dense", "KLDiv", "KLDiv-softmax", "Triplet", "CTC-32x200x30-L40",
+      "CTC-8x100x5000-L20"})
   public String loss;
 
   LabeledLoss labeled;
   TripletLoss triplet;
+  CTCLoss ctc;
   Tensor pred;
   Tensor label;
   Tensor third;
@@ -63,6 +67,10 @@ public class GradientCost {
   @Setup
   public void setUp() {
     SplittableRandom r = new SplittableRandom(42);
+    if (loss.startsWith("CTC")) {
+      setUpCtc(r);
+      return;
+    }
     int[] shape = {64, 1024};
     float[] labels = uniform(r, 64 * 1024, -1, 1);
     switch (loss) {
@@ -113,6 +121,23 @@ public class GradientCost {
     gradNegative = new float[n];
   }
 
+  private void setUpCtc(SplittableRandom r) {
+    boolean small = loss.equals("CTC-32x200x30-L40");
+    int n = small ? 32 : 8;
+    int t = small ? 200 : 100;
+    int c = small ? 30 : 5000;
+    int l = small ? 40 : 20;
+    ctc = new CTCLoss();
+    pred = Tensor.of(uniform(r, n * t * c, -3, 3), n, t, c);
+    float[] labels = new float[n * l];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = r.nextInt(c - 1);
+    }
+    label = Tensor.of(labels, n, l);
+    out = new float[n];
+    grad = new float[n * t * c];
+  }
+
   static float[] signs(SplittableRandom r, int n) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
@@ -123,11 +148,17 @@ public class GradientCost {
 
   @Benchmark
   public float[] forward() {
+    if (ctc != null) {
+      return ctc.forward(pred, label, null, null, null, out);
+    }
     return triplet != null ? triplet.forward(pred, label, third, out) : labeled.forward(pred, label, null, out);
   }
 
   @Benchmark
   public float[] forwardBackward() {
+    if (ctc != null) {
+      return ctc.forwardBackward(pred, label, null, null, null, out, grad);
+    }
     if (triplet != null) {
       return triplet.forwardBackward(pred, label, third, out, grad, gradPositive, gradNegative);
     }
