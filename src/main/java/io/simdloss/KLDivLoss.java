@@ -3,6 +3,7 @@ package io.simdloss;
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.SampleReduction;
 import io.simdloss.internal.ScalarLossKernels;
+import io.simdloss.internal.ScalarMath;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
 
@@ -99,7 +100,9 @@ public final class KLDivLoss extends LabeledLoss {
   /**
    * The gradient of {@code sum up * loss}: {@code -up * label} for log probabilities; after a log-softmax,
    * {@code mass * softmax(pred) - up * label} where {@code mass = sum over the softmax row of up * label} (each
-   * element's log-probability depends on the whole row). The row's upstream factors are computed for the whole
+   * element's log-probability depends on the whole row). For a contiguous class axis, softmax is
+   * {@code e / sum} with the numerators e written into the gradient row by the same pass that sums them, and
+   * the gradient is {@code e * (mass / sum) - up * label}. The row's upstream factors are computed for the whole
    * row when it is first entered (a chunk may hold a part of a row only).
    */
   @Override
@@ -124,10 +127,15 @@ public final class KLDivLoss extends LabeledLoss {
         float[] blockUp = ws.cache2(block);
         float[] mass = ws.cache3(stride);
         SampleReduction.upstream(ws, blockStart, block, blockUp, 0);
-        normalize(k, ws, pred, blockStart, classes, stride);
         if (stride == 1) {
-          mass[0] = k.dot(blockUp, 0, label, blockStart, classes);
+          // the softmax numerators go straight into the gradient row (one exp pass), the kernel scales them
+          float shift = ScalarLossKernels.finiteOrZero(k.max(pred, blockStart, classes));
+          float sum = k.expSum(pred, blockStart, classes, shift, grad, blockStart);
+          ws.cache[0] = shift;
+          ws.logSumCache[0] = ScalarMath.log(sum); // k.logSumExp(pred, blockStart, classes, shift), bit for bit
+          mass[0] = k.dot(blockUp, 0, label, blockStart, classes) / sum;
         } else {
+          normalize(k, ws, pred, blockStart, classes, stride);
           k.dotStrided(blockUp, 0, label, blockStart, classes, stride, mass, 0, stride);
         }
         ws.cachedKey = outer;

@@ -61,7 +61,9 @@ package io.simdloss.internal;
  * As soon as beta_t exists, frame t's gradient w.r.t. the logits is written:
  * {@code d(-log p)/dx[t, c] = exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p)}
  * (softmax minus posterior occupancy; y is counted in both alpha and beta, hence {@code - y}). The softmax part
- * is {@link LossKernels#softmaxGradient} (float, scaled by the upstream factor); the occupancy is summed per
+ * is {@code up * e[t, c] / sum_t}, from the numerators {@code e = exp(x - m_t)} that
+ * {@link LossKernels#expSum} wrote into the gradient rows while normalizing the frames (one exp pass; float,
+ * {@code e * (up / sum_t)}); the occupancy is summed per
  * class of l' in double, in increasing s, with {@code StrictMath.exp}, and subtracted with one rounding to
  * float. Special cases (infinite or NaN loss) are described at the method.
  *
@@ -83,6 +85,8 @@ public final class CtcRecursion {
     double[] lse = new double[0];
     float[] shift = new float[0];
     float[] logSum = new float[0];
+    /** Per frame, the sum of the softmax numerators exp(x - shift) (gradient pass). */
+    float[] sum = new float[0];
     /** The extended target l'. */
     int[] ext = new int[0];
     /** Two alpha rows (the previous and the current frame); the gradient's two beta rows. */
@@ -110,6 +114,7 @@ public final class CtcRecursion {
         lse = new double[frames];
         shift = new float[frames];
         logSum = new float[frames];
+        sum = new float[frames];
       }
       if (ext.length < extendedLength) {
         ext = new int[extendedLength];
@@ -212,7 +217,7 @@ public final class CtcRecursion {
    * ({@code grad[offset + t*frameStride + c]} for {@code t < frames}, every c), {@code upstream} times the
    * derivative of {@code -log p} with respect to the scores:
    * <pre>
-   *   grad[t, c] = up * exp((x[t, c] - m_t) - r_t)                             (float kernel, all c)
+   *   grad[t, c] = exp(x[t, c] - m_t) * (up / sum_t)                          (float kernels, all c)
    *   grad[t, c] = (float) ((double) grad[t, c] - up * occ_t(c))              (c in l', scalar double)
    *   occ_t(c)   = sum over s = 0, 1, .., S-1 with l'(s) = c, in that order, of
    *                StrictMath.exp(alpha_t(s) + beta_t(s) - y[t, c] - logLikelihood)
@@ -227,7 +232,7 @@ public final class CtcRecursion {
    * make it impossible): every {@code grad[t, c]}, {@code t < frames}, is 0. NaN (NaN or +inf scores in the
    * frames used): every {@code grad[t, c]}, {@code t < frames}, is NaN. Frames from {@code frames} on are not
    * written (the caller zeroes them). The result depends on the kernels only through
-   * {@link LossKernels#logSumExp} and {@link LossKernels#softmaxGradient}, which are bit-identical across
+   * {@link LossKernels#max}, {@link LossKernels#expSum} and {@link LossKernels#scale}, which are bit-identical across
    * backends; everything else is the same scalar double code everywhere.
    *
    * @param upstream d(loss)/d(-log p) for this sample: the sample weight times the global weight
@@ -248,7 +253,10 @@ public final class CtcRecursion {
     double[] lse = scratch.lse;
     int[] ext = scratch.ext;
     double[] alpha = scratch.lattice;
-    frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse);
+    // the softmax numerators exp(x - shift_t) go into the gradient rows now (one exp pass); the backward pass
+    // scales each row by up / sum_t (the special cases below overwrite them)
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse, grad,
+        scratch.sum);
     extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
 
     // Forward: the same operations as negLogLikelihood, into the lattice instead of two alternating rows, and
@@ -308,7 +316,7 @@ public final class CtcRecursion {
       } else {
         betaStep(pred, frame, lse[t], ext, extended, next, 0, cur, 0, to);
       }
-      k.softmaxGradient(pred, frame, scratch.shift[t], scratch.logSum[t], up, null, 0, 0f, grad, frame, classes);
+      k.scale(grad, frame, up / scratch.sum[t], grad, frame, classes); // up * softmax = up * e / sum
       for (int j = 0; j < distinct; j++) {
         occupancy[j] = 0d;
       }
@@ -414,13 +422,27 @@ public final class CtcRecursion {
    */
   public static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes,
       int frames, float[] shift, float[] logSum, double[] lse) {
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, shift, logSum, lse, null, null);
+  }
+
+  /**
+   * As {@link #frameNormalizers(LossKernels, float[], int, int, int, int, float[], float[], double[])}, and, when
+   * {@code numerators} is not null, writes each frame's {@code exp(x[t, c] - shift[t])} at pred's offsets into it
+   * and their sum into {@code sums[t]} (the same canonical sum: {@code logSum[t]} keeps its bits).
+   */
+  static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes, int frames,
+      float[] shift, float[] logSum, double[] lse, float[] numerators, float[] sums) {
     for (int t = 0; t < frames; t++) {
       int row = offset + t * frameStride;
       float m = ScalarLossKernels.finiteOrZero(k.max(pred, row, classes));
-      float r = k.logSumExp(pred, row, classes, m);
+      float sum = k.expSum(pred, row, classes, m, numerators, row);
+      float r = ScalarMath.log(sum); // k.logSumExp(pred, row, classes, m), bit for bit
       shift[t] = m;
       logSum[t] = r;
       lse[t] = (double) m + r;
+      if (sums != null) {
+        sums[t] = sum;
+      }
     }
   }
 

@@ -175,11 +175,14 @@ public interface LossKernels {
 
   /**
    * KL term after a log-softmax {@code y = (pred - shift) - logSum}: {@code label * (log(label + 1e-12) - y)},
-   * and the gradient of the row's weighted sum, {@code mass * exp(y) - up * label}, where
-   * {@code mass = sum over the row of up * label}.
+   * and the gradient of the row's weighted sum, {@code mass * softmax - up * label}, from the softmax numerators
+   * {@code exp(pred - shift)} that {@code grad} holds on entry (written by {@link #expSum}):
+   * {@code grad = scale * grad - up * label} with {@code scale = mass / sum}, {@code mass} the row's sum of
+   * {@code up * label}. (No exp here: with the log of the loss, a second exp in one loop would exceed C2's
+   * inlining budget and box the vectors.)
    */
   void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift, float logSum,
-      float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
+      float scale, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n);
 
   /**
    * As {@link #klDivergenceSoftmaxWithGradient} with {@code shift[so+i]}, {@code logSum[so+i]} and

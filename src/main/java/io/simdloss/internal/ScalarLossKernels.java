@@ -419,12 +419,12 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift,
-      float logSum, float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+      float logSum, float scale, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
     for (int i = 0; i < n; i++) {
       float z = label[lo + i];
       float y = (pred[po + i] - shift) - logSum;
       dst[d + i] = z * (ScalarMath.log(z + EPSILON) - y);
-      grad[g + i] = mass * ScalarMath.exp(y) - up[uo + i] * z;
+      grad[g + i] = scale * grad[g + i] - up[uo + i] * z;
     }
   }
 

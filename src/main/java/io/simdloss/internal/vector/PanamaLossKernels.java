@@ -962,15 +962,16 @@ public final class PanamaLossKernels implements LossKernels {
 
   @Override
   public void klDivergenceSoftmaxWithGradient(float[] label, int lo, float[] pred, int po, float shift,
-      float logSum, float mass, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
+      float logSum, float scale, float[] up, int uo, float[] dst, int d, float[] grad, int g, int n) {
     int i = 0;
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       FloatVector z = FloatVector.fromArray(FLOATS, label, lo + i);
       FloatVector y = FloatVector.fromArray(FLOATS, pred, po + i).sub(shift).sub(logSum);
       z.mul(VectorMath.log(z.add(EPSILON)).sub(y)).intoArray(dst, d + i);
-      VectorMath.exp(y).mul(mass).sub(FloatVector.fromArray(FLOATS, up, uo + i).mul(z)).intoArray(grad, g + i);
+      FloatVector.fromArray(FLOATS, grad, g + i).mul(scale).sub(FloatVector.fromArray(FLOATS, up, uo + i).mul(z))
+          .intoArray(grad, g + i);
     }
-    TAIL.klDivergenceSoftmaxWithGradient(label, lo + i, pred, po + i, shift, logSum, mass, up, uo + i, dst, d + i,
+    TAIL.klDivergenceSoftmaxWithGradient(label, lo + i, pred, po + i, shift, logSum, scale, up, uo + i, dst, d + i,
         grad, g + i, n - i);
   }
 
