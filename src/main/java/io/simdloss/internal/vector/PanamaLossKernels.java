@@ -557,35 +557,14 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
-    // After a partial block the accumulators are rotated: finish the block with rotations alone (no add), so
-    // that accumulator k holds logical lanes [k*LANES, (k+1)*LANES) again.
-    for (int i = bound; i % BLOCK != 0; i += LANES) {
-      FloatVector next = acc0;
-      acc0 = acc1;
-      acc1 = acc2;
-      acc2 = acc3;
-      if (LANES == 16) {
-        acc3 = next;
-      } else {
-        acc3 = acc4;
-        acc4 = acc5;
-        acc5 = acc6;
-        acc6 = acc7;
-        if (LANES == 8) {
-          acc7 = next;
-        } else {
-          acc7 = acc8;
-          acc8 = acc9;
-          acc9 = acc10;
-          acc10 = acc11;
-          acc11 = acc12;
-          acc12 = acc13;
-          acc13 = acc14;
-          acc14 = acc15;
-          acc15 = next;
-        }
-      }
-    }
+    // After a partial block the accumulators are rotated by a whole number of vectors: accumulator k holds logical
+    // lanes [((k + r) % m) * LANES, ...) for some r, m = 64 / LANES. No need to rotate them back: the halving
+    // fold below is invariant under any rotation. Its first step adds accumulators k and k + m/2, and a rotation
+    // maps these pairs onto themselves (each pair's sum is the same by commutativity); the m/2 sums are then
+    // rotated among themselves, and so on down to two, whose sum is again commutative. Same bits, and it
+    // saves a loop that cost C2 dearly: logSumExp at n = 992 (2 rotations owed) took 1,246 ns against 453 ns at
+    // n = 960 and 606 at n = 1024 (java -jar jmh/target/benchmarks.jar 'ReproducibilityCost.logSumExp_canonical'
+    // -p n=960,992,1000,1024 -wi 3 -w 1 -i 3 -r 500ms -f 1, JDK 17, 512-bit).
     // combine by halving (written out, see the class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
