@@ -67,15 +67,17 @@ public abstract class Loss {
    */
   static double[] sumPerSample(Workspace ws, SampleReduction.ElementSource source, int[] lossShape,
       int batchAxis, Tensor sampleWeight) {
-    float[] weightData = null;
-    int[] weightShape = null;
-    if (sampleWeight != null) {
-      weightShape = sampleWeight.shapeView();
-      SampleReduction.checkBroadcast("sampleWeight", weightShape, lossShape);
-      weightData = sampleWeight.data();
-    }
-    SampleReduction.sumPerSample(kernels(), ws, source, lossShape, batchAxis, weightData, weightShape);
+    checkSampleWeight(sampleWeight, lossShape);
+    SampleReduction.sumPerSample(kernels(), ws, source, lossShape, batchAxis,
+        sampleWeight == null ? null : sampleWeight.data(), sampleWeight == null ? null : sampleWeight.shapeView());
     return SampleReduction.sums(ws);
+  }
+
+  /** The sample weight, when there is one, must broadcast to the loss shape. */
+  private static void checkSampleWeight(Tensor sampleWeight, int[] lossShape) {
+    if (sampleWeight != null) {
+      SampleReduction.checkBroadcast("sampleWeight", sampleWeight.shapeView(), lossShape);
+    }
   }
 
   /**
@@ -84,14 +86,9 @@ public abstract class Loss {
    */
   static double[] sumPerSampleWithGradient(Workspace ws, SampleReduction.GradientSource source, int[] lossShape,
       int batchAxis, Tensor sampleWeight, float upScale) {
-    float[] weightData = null;
-    int[] weightShape = null;
-    if (sampleWeight != null) {
-      weightShape = sampleWeight.shapeView();
-      SampleReduction.checkBroadcast("sampleWeight", weightShape, lossShape);
-      weightData = sampleWeight.data();
-    }
-    SampleReduction.sumPerSampleWithGradient(kernels(), ws, source, lossShape, batchAxis, weightData, weightShape,
+    checkSampleWeight(sampleWeight, lossShape);
+    SampleReduction.sumPerSampleWithGradient(kernels(), ws, source, lossShape, batchAxis,
+        sampleWeight == null ? null : sampleWeight.data(), sampleWeight == null ? null : sampleWeight.shapeView(),
         upScale);
     return SampleReduction.sums(ws);
   }

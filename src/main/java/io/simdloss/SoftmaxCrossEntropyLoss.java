@@ -150,21 +150,34 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
         continue;
       }
       int count = Math.min(stride - inner, len - done);
-      float[] shift = ws.zeros;
-      float[] logSum = ws.zeros;
-      if (!fromLogits) {
-        shift = ws.aux;
-        logSum = ws.aux3;
-        k.logSumExpStrided(pred, base, classes, stride, shift, logSum, 0, count);
-      }
-      if (sparseLabel) {
-        for (int j = 0; j < count; j++) {
-          dst[done + j] = (shift[j] - pred[base + (int) label[p + j] * stride + j]) + logSum[j];
-        }
-      } else {
-        k.crossEntropyStrided(label, base, pred, base, classes, stride, shift, logSum, 0, dst, done, count);
-      }
+      stridedLosses(k, ws, p, base, count, dst, done);
       done += count;
+    }
+  }
+
+  /**
+   * The losses of {@code count} positions side by side along a strided class axis (position p's classes at
+   * {@code base + c*stride}): the log-softmax parts, shift and log-sum, go to {@code ws.aux} and {@code ws.aux3}
+   * ({@code ws.zeros} when fromLogits), the losses to {@code dst[done ..]}.
+   */
+  private void stridedLosses(LossKernels k, Workspace ws, int p, int base, int count, float[] dst, int done) {
+    float[] pred = ws.a;
+    float[] label = ws.b;
+    int classes = ws.classes;
+    int stride = ws.classStride;
+    float[] shift = ws.zeros;
+    float[] logSum = ws.zeros;
+    if (!fromLogits) {
+      shift = ws.aux;
+      logSum = ws.aux3;
+      k.logSumExpStrided(pred, base, classes, stride, shift, logSum, 0, count);
+    }
+    if (sparseLabel) {
+      for (int j = 0; j < count; j++) {
+        dst[done + j] = (shift[j] - pred[base + (int) label[p + j] * stride + j]) + logSum[j];
+      }
+    } else {
+      k.crossEntropyStrided(label, base, pred, base, classes, stride, shift, logSum, 0, dst, done, count);
     }
   }
 
@@ -224,20 +237,9 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       }
       // a strided class axis: count positions side by side, one class row of count elements at a time
       int count = Math.min(stride - inner, len - done);
-      float[] shift = ws.zeros;
-      float[] logSum = ws.zeros;
-      if (!fromLogits) {
-        shift = ws.aux;
-        logSum = ws.aux3;
-        k.logSumExpStrided(pred, base, classes, stride, shift, logSum, 0, count);
-      }
-      if (sparseLabel) {
-        for (int j = 0; j < count; j++) {
-          dst[done + j] = (shift[j] - pred[base + (int) label[p + j] * stride + j]) + logSum[j];
-        }
-      } else {
-        k.crossEntropyStrided(label, base, pred, base, classes, stride, shift, logSum, 0, dst, done, count);
-      }
+      stridedLosses(k, ws, p, base, count, dst, done);
+      float[] shift = fromLogits ? ws.zeros : ws.aux; // as stridedLosses left them
+      float[] logSum = fromLogits ? ws.zeros : ws.aux3;
       if (fromLogits) {
         for (int c = 0; c < classes; c++) {
           int row = base + c * stride;
