@@ -72,55 +72,29 @@ class CTCGradientTest {
    */
   static double[][] bruteForceGradient(float[][] x, int frames, int[] label) {
     int classes = x[0].length;
-    int blank = classes - 1;
     double[][] prob = new double[frames][];
     for (int t = 0; t < frames; t++) {
       prob[t] = softmax(toDouble(x[t]));
     }
-    long count = 1;
-    for (int t = 0; t < frames; t++) {
-      count *= classes;
-    }
-    int[] path = new int[frames];
-    double total = 0;
+    double[] total = {0};
     double[][] occ = new double[frames][classes];
-    List<Integer> collapsed = new ArrayList<>();
-    for (long code = 0; code < count; code++) {
-      long r = code;
+    CTCLossTest.forEachAlignment(frames, classes, label, path -> {
+      double pp = 1;
       for (int t = 0; t < frames; t++) {
-        path[t] = (int) (r % classes);
-        r /= classes;
+        pp *= prob[t][path[t]];
       }
-      collapsed.clear();
-      int previous = -1;
+      total[0] += pp;
       for (int t = 0; t < frames; t++) {
-        if (path[t] != previous && path[t] != blank) {
-          collapsed.add(path[t]);
-        }
-        previous = path[t];
+        occ[t][path[t]] += pp;
       }
-      boolean equal = collapsed.size() == label.length;
-      for (int i = 0; equal && i < label.length; i++) {
-        equal = collapsed.get(i) == label[i];
-      }
-      if (equal) {
-        double pp = 1;
-        for (int t = 0; t < frames; t++) {
-          pp *= prob[t][path[t]];
-        }
-        total += pp;
-        for (int t = 0; t < frames; t++) {
-          occ[t][path[t]] += pp;
-        }
-      }
-    }
-    if (total == 0) {
+    });
+    if (total[0] == 0) {
       return null;
     }
     double[][] g = new double[frames][classes];
     for (int t = 0; t < frames; t++) {
       for (int c = 0; c < classes; c++) {
-        g[t][c] = prob[t][c] - occ[t][c] / total;
+        g[t][c] = prob[t][c] - occ[t][c] / total[0];
       }
     }
     return g;

@@ -52,7 +52,6 @@ class CTCLossTest {
    */
   static double bruteForce(float[][] x, int frames, int[] label) {
     int classes = x.length > 0 ? x[0].length : 1;
-    int blank = classes - 1;
     double[][] p = new double[frames][];
     for (int t = 0; t < frames; t++) {
       double[] y = logSoftmax(x[t]);
@@ -61,12 +60,28 @@ class CTCLossTest {
         p[t][c] = Math.exp(y[c]);
       }
     }
+    double[] total = {0};
+    forEachAlignment(frames, classes, label, path -> {
+      double prob = 1;
+      for (int t = 0; t < frames; t++) {
+        prob *= p[t][path[t]];
+      }
+      total[0] += prob;
+    });
+    return -Math.log(total[0]);
+  }
+
+  /**
+   * Calls {@code onPath} with each of the C^frames alignments (class per frame, blank C-1) that collapses (merge
+   * repeats, drop blanks) to {@code label}, in increasing order of the alignment read as a base-C number.
+   */
+  static void forEachAlignment(int frames, int classes, int[] label, java.util.function.Consumer<int[]> onPath) {
+    int blank = classes - 1;
     long count = 1;
     for (int t = 0; t < frames; t++) {
       count *= classes;
     }
     int[] path = new int[frames];
-    double total = 0;
     List<Integer> collapsed = new ArrayList<>();
     for (long code = 0; code < count; code++) {
       long r = code;
@@ -87,14 +102,9 @@ class CTCLossTest {
         equal = collapsed.get(i) == label[i];
       }
       if (equal) {
-        double prob = 1;
-        for (int t = 0; t < frames; t++) {
-          prob *= p[t][path[t]];
-        }
-        total += prob;
+        onPath.accept(path);
       }
     }
-    return -Math.log(total);
   }
 
   /** Log-space DP over the full (T, 2L+1) lattice with an n-ary log-sum-exp: the textbook formulation. */
