@@ -752,6 +752,9 @@ public final class PanamaLossKernels implements LossKernels {
 
   /** The maximum of a[ao .. ao+n), NaN if any element is NaN; -inf for n == 0. */
   private static float maxOf(float[] a, int ao, int n) {
+    if (n < LANES || !CANONICAL) {
+      return TAIL.max(a, ao, n);
+    }
     FloatVector acc0 = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
     FloatVector acc1 = acc0;
     int i = 0;
@@ -762,8 +765,17 @@ public final class PanamaLossKernels implements LossKernels {
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       acc0 = acc0.max(FloatVector.fromArray(FLOATS, a, ao + i));
     }
-    // MAX is exact and its result does not depend on the order (Math.max semantics: NaN wins, +0 > -0)
-    float m = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
+    // MAX is exact and its result does not depend on the order (Math.max semantics: NaN wins, +0 > -0). Folded
+    // with the sum's shuffles, not reduceLanes(MAX): on JDK 17 at 512 bits C2 does not intrinsify that reduction
+    // and its Java fallback took 38% of a 1x10 softmax cross-entropy call (async-profiler, itimer).
+    acc0 = acc0.max(acc1);
+    if (LANES == 16) {
+      acc0 = acc0.max(acc0.rearrange(DOWN_8));
+    }
+    if (LANES >= 8) {
+      acc0 = acc0.max(acc0.rearrange(DOWN_4));
+    }
+    float m = Math.max(Math.max(acc0.lane(0), acc0.lane(1)), Math.max(acc0.lane(2), acc0.lane(3)));
     for (; i < n; i++) {
       m = Math.max(m, a[ao + i]);
     }

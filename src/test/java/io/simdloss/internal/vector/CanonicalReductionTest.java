@@ -126,7 +126,27 @@ class CanonicalReductionTest {
     return ScalarMath.log(canonical(n, i -> ScalarMath.exp(a[ao + i] - shift))) + shift;
   }
 
+  /**
+   * The maximum from its definition: NaN if any element is NaN, otherwise the largest, +0 above -0; -inf for
+   * an empty range. (MAX is exact, so every order gives these bits; the kernels may fold it any way.)
+   */
+  private static float specMax(float[] a, int ao, int n) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      float x = a[ao + i];
+      if (Float.isNaN(x)) {
+        return Float.NaN;
+      }
+      if (x > max || (x == 0f && max == 0f && Float.floatToRawIntBits(x) == 0)) {
+        max = x;
+      }
+    }
+    return max;
+  }
+
   private static void checkAll(String ctx, float[] a, int ao, float[] b, int bo, int n) {
+    same("spec max " + ctx, specMax(a, ao, n), SCALAR.max(a, ao, n));
+    same("max " + ctx, specMax(a, ao, n), CHOSEN.max(a, ao, n));
     same("spec sum " + ctx, canonical(n, i -> a[ao + i]), SCALAR.sum(a, ao, n));
     same("spec dot " + ctx, canonicalDot(a, ao, b, bo, n), SCALAR.dot(a, ao, b, bo, n));
     if (n >= 1) {
