@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
 
 /**
  * Gluon's {@code HingeLoss} for labels -1 or 1: {@code L = weight * mean(max(0, margin - pred * label))} over
@@ -24,6 +25,16 @@ public final class HingeLoss extends MarginLoss {
   @Override
   void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len) {
     k.hinge(margin, pred, start, label, start, dst, 0, len);
+  }
+
+  @Override
+  PointwiseOp pointwiseOp() {
+    return PointwiseOp.HINGE;
+  }
+
+  @Override
+  float pointwiseParameter() {
+    return margin;
   }
 
   @Override

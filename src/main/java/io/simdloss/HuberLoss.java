@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
 
 /**
  * Smoothed L1, Gluon's {@code HuberLoss}: per element with {@code d = |pred - label|},
@@ -38,6 +39,16 @@ public final class HuberLoss extends PointwiseLoss {
   @Override
   void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len) {
     k.huber(rho, pred, start, label, start, dst, 0, len);
+  }
+
+  @Override
+  PointwiseOp pointwiseOp() {
+    return PointwiseOp.HUBER;
+  }
+
+  @Override
+  float pointwiseParameter() {
+    return rho;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
 
 /** Mean absolute error, Gluon's {@code L1Loss}: {@code L = weight * mean(|pred - label|)} over the non-batch axes. */
 public final class L1Loss extends PointwiseLoss {
@@ -21,6 +22,11 @@ public final class L1Loss extends PointwiseLoss {
   @Override
   void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len) {
     k.absoluteError(pred, start, label, start, dst, 0, len);
+  }
+
+  @Override
+  PointwiseOp pointwiseOp() {
+    return PointwiseOp.ABSOLUTE_ERROR;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
 
 /**
  * Mean squared error, Gluon's {@code L2Loss}: {@code L = weight/2 * mean((pred - label)^2)} over the non-batch
@@ -29,6 +30,11 @@ public final class L2Loss extends PointwiseLoss {
   @Override
   void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len) {
     k.squaredError(pred, start, label, start, dst, 0, len);
+  }
+
+  @Override
+  PointwiseOp pointwiseOp() {
+    return PointwiseOp.SQUARED_ERROR;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.simdloss;
 
+import io.simdloss.internal.PointwiseOp;
 import io.simdloss.internal.SampleReduction;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
@@ -19,6 +20,16 @@ public abstract class LabeledLoss extends Loss {
     @Override
     public void fillWithGradient(Workspace ws, int start, int len, float[] dst, float[] up) {
       LabeledLoss.this.fillWithGradient(ws, start, len, dst, up);
+    }
+
+    @Override
+    public PointwiseOp pointwiseOp() {
+      return LabeledLoss.this.pointwiseOp();
+    }
+
+    @Override
+    public float pointwiseParameter() {
+      return LabeledLoss.this.pointwiseParameter();
     }
   };
 
@@ -119,6 +130,19 @@ public abstract class LabeledLoss extends Loss {
    * elementwise loss tensor (pred's shape, or a workspace array).
    */
   abstract int[] bind(Workspace ws, Tensor pred, Tensor label);
+
+  /**
+   * The op when this loss's elements are a {@link PointwiseOp} of {@code ws.a} and {@code ws.b} as bound (see
+   * {@link SampleReduction.ElementSource#pointwiseOp}); null (the default) otherwise.
+   */
+  PointwiseOp pointwiseOp() {
+    return null;
+  }
+
+  /** The parameter of {@link #pointwiseOp()}. */
+  float pointwiseParameter() {
+    return 0f;
+  }
 
   /** Produces elements {@code [start, start+len)} of the flat elementwise loss into {@code dst[0..len)}. */
   abstract void fill(Workspace ws, int start, int len, float[] dst);

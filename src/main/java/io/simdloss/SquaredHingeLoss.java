@@ -1,6 +1,7 @@
 package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
 
 /**
  * Gluon's {@code SquaredHingeLoss} for labels -1 or 1:
@@ -24,6 +25,16 @@ public final class SquaredHingeLoss extends MarginLoss {
   @Override
   void map(LossKernels k, float[] pred, float[] label, int start, float[] dst, int len) {
     k.squaredHinge(margin, pred, start, label, start, dst, 0, len);
+  }
+
+  @Override
+  PointwiseOp pointwiseOp() {
+    return PointwiseOp.SQUARED_HINGE;
+  }
+
+  @Override
+  float pointwiseParameter() {
+    return margin;
   }
 
   @Override

@@ -75,6 +75,15 @@ public interface LossKernels {
   /** {@code sum a[ao+i] * b[bo+i]}. */
   float dot(float[] a, int ao, float[] b, int bo, int n);
 
+  /**
+   * {@code sum op(a[ao+i], b[bo+i]; c)} in the canonical order: the same bits as {@link #sum} over the op's map
+   * kernel's output ({@link #squaredError}, {@link #absoluteError}, {@link #huber}, {@link #hinge},
+   * {@link #squaredHinge}), without writing the elements anywhere. When {@code grad} is not null, also
+   * {@code grad[g+i] = up * op'(a[ao+i], b[bo+i])}, the same bits as the op's {@code ...WithGradient} kernel
+   * given a constant upstream factor {@code up}.
+   */
+  float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad, int g);
+
   /** {@code max a[ao+i]} (Math.max semantics: NaN if any element is NaN); -inf for n == 0. */
   float max(float[] a, int ao, int n);
 

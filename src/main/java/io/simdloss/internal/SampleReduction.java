@@ -19,6 +19,21 @@ public final class SampleReduction {
   /** Produces elements {@code [start, start+len)} of a flat loss tensor into {@code dst[0..len)}. */
   public interface ElementSource {
     void fill(Workspace ws, int start, int len, float[] dst);
+
+    /**
+     * The op, when element i of the loss is {@code op(ws.a[i], ws.b[i]; pointwiseParameter())} (a
+     * {@link PointwiseOp} of two operands laid out like the loss); null otherwise. Runs without a sample weight
+     * or with a constant one are then summed by {@link LossKernels#mapSum} straight from the operands, with the
+     * same bits as the chunk path (same runs, same canonical sums) and without the chunk's store and reload.
+     */
+    default PointwiseOp pointwiseOp() {
+      return null;
+    }
+
+    /** The parameter c of {@link #pointwiseOp()} (Huber's rho, the hinge margin; 0 when unused). */
+    default float pointwiseParameter() {
+      return 0f;
+    }
   }
 
   /**
@@ -125,10 +140,17 @@ public final class SampleReduction {
     int weightOffset = 0;
     int posInRun = 0;
 
+    // A pointwise op sums each run straight from the operands (mapSum), unless the weight varies along the run.
+    // The chunks still cut the runs, so the parts and their order are the chunk path's.
+    PointwiseOp op = mode == CONTIGUOUS_WEIGHT ? null : source.pointwiseOp();
+    float c = op == null ? 0f : source.pointwiseParameter();
+    float[] grad = gradient == null ? null : ws.grad;
     float[] chunk = ws.chunk;
     for (int start = 0; start < size; start += Workspace.CHUNK) {
       int len = Math.min(Workspace.CHUNK, size - start);
-      if (gradient == null) {
+      if (op != null) {
+        // nothing to produce: mapSum reads ws.a and ws.b below
+      } else if (gradient == null) {
         source.fill(ws, start, len, chunk);
       } else {
         if (weight != null || start == 0) {
@@ -139,14 +161,20 @@ public final class SampleReduction {
       int p = 0;
       while (p < len) {
         int take = Math.min(runLength - posInRun, len - p);
+        int at = start + p;
         float part;
         switch (mode) {
           case NO_WEIGHT:
-            part = k.sum(chunk, p, take);
+            part = op == null ? k.sum(chunk, p, take)
+                : k.mapSum(op, c, ws.a, at, ws.b, at, take, ws.upScale, grad, at);
             break;
-          case CONSTANT_WEIGHT:
-            part = weight[weightOffset] * k.sum(chunk, p, take);
+          case CONSTANT_WEIGHT: {
+            float w = weight[weightOffset];
+            // the upstream factor as upstream() forms it: upScale * w, in float
+            part = w * (op == null ? k.sum(chunk, p, take)
+                : k.mapSum(op, c, ws.a, at, ws.b, at, take, ws.upScale * w, grad, at));
             break;
+          }
           default:
             part = k.dot(chunk, p, weight, weightOffset + posInRun, take);
             break;

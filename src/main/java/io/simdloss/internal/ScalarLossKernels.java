@@ -191,6 +191,90 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
+  public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
+      int g) {
+    float s = 0f;
+    int i = 0;
+    if (n >= CHUNK) {
+      float[] acc = lanes();
+      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
+        for (int j = 0; j < BLOCK; j++) {
+          acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
+        }
+      }
+      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+        acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
+      }
+      i = n - n % CHUNK;
+      s = fold(acc);
+    }
+    return addTerms(s, op, c, a, ao + i, b, bo + i, n - i, up, grad, g + i);
+  }
+
+  /**
+   * {@code s} plus the op's terms of elements {@code [0, n)} added one at a time in increasing order (the
+   * canonical order's sequential tail), writing their gradients when {@code grad} is not null: see
+   * {@link #mapSum}. The vector kernel's tail.
+   */
+  public static float addTerms(float s, PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n,
+      float up, float[] grad, int g) {
+    for (int i = 0; i < n; i++) {
+      s += term(op, c, a[ao + i], b[bo + i], up, grad, g + i);
+    }
+    return s;
+  }
+
+  /**
+   * One term of {@link #mapSum}, with the map kernels' operations exactly (so the bits are theirs); when
+   * {@code grad} is not null also {@code grad[gi] = up * op'(x, y)} as the {@code ...WithGradient} kernels.
+   * The derived constants of Huber (c/2, 0.5/c, 1/c) are recomputed here: the same roundings as the kernels
+   * that compute them once, and C2 hoists them out of the loop.
+   */
+  private static float term(PointwiseOp op, float c, float x, float y, float up, float[] grad, int gi) {
+    switch (op) {
+      case SQUARED_ERROR: {
+        float diff = x - y;
+        if (grad != null) {
+          grad[gi] = up * (diff + diff);
+        }
+        return diff * diff;
+      }
+      case ABSOLUTE_ERROR: {
+        float diff = x - y;
+        if (grad != null) {
+          grad[gi] = up * sign(diff);
+        }
+        return Math.abs(diff);
+      }
+      case HUBER: {
+        float diff = x - y;
+        float abs = Math.abs(diff);
+        float halfInvRho = 0.5f / c;
+        boolean linear = abs > c;
+        if (grad != null) {
+          grad[gi] = up * (linear ? sign(diff) : diff * (2f * halfInvRho));
+        }
+        return linear ? abs - 0.5f * c : (abs * halfInvRho) * abs;
+      }
+      case HINGE: {
+        float h = c - x * y;
+        if (grad != null) {
+          grad[gi] = reluGate(h, up * -y);
+        }
+        return relu(h);
+      }
+      default: { // SQUARED_HINGE
+        float h = relu(c - x * y);
+        if (grad != null) {
+          grad[gi] = up * -((h + h) * y);
+        }
+        return h * h;
+      }
+    }
+  }
+
+  @Override
   public float max(float[] a, int ao, int n) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {

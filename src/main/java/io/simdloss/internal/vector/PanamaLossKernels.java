@@ -4,6 +4,7 @@ import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
 import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
 import io.simdloss.internal.ScalarLossKernels;
 import io.simdloss.internal.ScalarMath;
 import jdk.incubator.vector.FloatVector;
@@ -85,25 +86,25 @@ import jdk.incubator.vector.VectorShuffle;
  * {@code intoArray} and a scalar tree 114 (fastest of 20 iterations, same run, same load caveat).
  */
 public final class PanamaLossKernels implements LossKernels {
-  private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
+  static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
   private static final float EPSILON = 1e-12f;
 
   /** Logical accumulators of the canonical reductions (see the class comment). */
-  private static final int BLOCK = 64;
+  static final int BLOCK = 64;
 
   /**
    * The last n % 64 elements go to logical lanes 0..47 in whole chunks of this many, the widest supported vector
    * (16 lanes), so a chunk is whole vectors at every width; below it the tail is sequential. Measured effect in
    * the class comment (sum of 100 floats: 3.9x the reduceLanes variant before, 0.85x after).
    */
-  private static final int CHUNK = 16;
+  static final int CHUNK = 16;
 
   /** Whether the canonical reductions have a vector path for this width; otherwise they run in scalar. */
-  private static final boolean CANONICAL = LANES == 4 || LANES == 8 || LANES == 16;
+  static final boolean CANONICAL = LANES == 4 || LANES == 8 || LANES == 16;
 
   /** Shuffles for the fold inside one vector: lane j takes lane j + h (lanes past LANES - h: don't care). */
-  private static final VectorShuffle<Float> DOWN_8 = down(8);
-  private static final VectorShuffle<Float> DOWN_4 = down(4);
+  static final VectorShuffle<Float> DOWN_8 = down(8);
+  static final VectorShuffle<Float> DOWN_4 = down(4);
 
   private static VectorShuffle<Float> down(int h) {
     return VectorShuffle.fromOp(FLOATS, j -> (j + h) % LANES);
@@ -356,6 +357,23 @@ public final class PanamaLossKernels implements LossKernels {
       s += a[ao + i];
     }
     return s;
+  }
+
+  @Override
+  public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
+      int g) {
+    switch (op) {
+      case SQUARED_ERROR:
+        return PanamaMapSum.squaredError(c, a, ao, b, bo, n, up, grad, g);
+      case ABSOLUTE_ERROR:
+        return PanamaMapSum.absoluteError(c, a, ao, b, bo, n, up, grad, g);
+      case HUBER:
+        return PanamaMapSum.huber(c, a, ao, b, bo, n, up, grad, g);
+      case HINGE:
+        return PanamaMapSum.hinge(c, a, ao, b, bo, n, up, grad, g);
+      default:
+        return PanamaMapSum.squaredHinge(c, a, ao, b, bo, n, up, grad, g);
+    }
   }
 
   @Override
@@ -1090,12 +1108,12 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   /** ScalarLossKernels.sign per lane: +-1, +-0 for +-0, NaN for NaN. */
-  private static FloatVector sign(FloatVector x) {
+  static FloatVector sign(FloatVector x) {
     return x.mul(0f).blend(1f, x.compare(VectorOperators.GT, 0f)).blend(-1f, x.compare(VectorOperators.LT, 0f));
   }
 
   /** ScalarLossKernels.reluGate per lane: v where h > 0, 0 where h <= 0, NaN where h is NaN. */
-  private static FloatVector reluGate(FloatVector h, FloatVector v) {
+  static FloatVector reluGate(FloatVector h, FloatVector v) {
     return v.blend(0f, h.compare(VectorOperators.LE, 0f)).blend(Float.NaN, h.test(VectorOperators.IS_NAN));
   }
 
@@ -1104,7 +1122,7 @@ public final class PanamaLossKernels implements LossKernels {
     return e.blend(1f, t.compare(VectorOperators.GE, 0f)).div(e.add(1f));
   }
 
-  private static FloatVector relu(FloatVector x) {
+  static FloatVector relu(FloatVector x) {
     return x.max(0f);
   }
 }

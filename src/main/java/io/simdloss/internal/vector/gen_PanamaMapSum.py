@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Generates PanamaMapSum.java from PanamaLossKernels.sum (Lucene's gen_ForUtil.py practice).
+
+Each fused kernel is the canonical sum's loop with every vector load replaced by the op's term, so the
+canonical order exists once (in PanamaLossKernels.sum) and every fused kernel follows it. Why generated and not
+one method with a switch: C2 compiled such a shared term helper on its own first (it is called per vector), found
+the result too big to inline into the kernel ("already compiled into a big method"), called it and boxed its
+vectors: L2 64x1024 ran 4x slower. A per-op copy calls only its own small term helper, which C2 inlines.
+
+Run from the repository root after changing PanamaLossKernels.sum or a term below:
+  python3 src/main/java/io/simdloss/internal/vector/gen_PanamaMapSum.py
+The build does not need Python: the generated file is committed.
+"""
+import re
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+SOURCE = HERE / "PanamaLossKernels.java"
+TARGET = HERE / "PanamaMapSum.java"
+
+# op name, PointwiseOp constant, term body (x, y loaded; u broadcast upstream; c the parameter; grad may be null;
+# the gradient goes to grad[g ..]). The operations are exactly those of the op's map and ...WithGradient kernels
+# in PanamaLossKernels, so the bits are theirs.
+OPS = [
+    ("squaredError", "SQUARED_ERROR", """\
+    FloatVector diff = x.sub(y);
+    if (grad != null) {
+      u.mul(diff.add(diff)).intoArray(grad, g);
+    }
+    return diff.mul(diff);"""),
+    ("absoluteError", "ABSOLUTE_ERROR", """\
+    FloatVector diff = x.sub(y);
+    if (grad != null) {
+      u.mul(sign(diff)).intoArray(grad, g);
+    }
+    return diff.abs();"""),
+    ("huber", "HUBER", """\
+    FloatVector diff = x.sub(y);
+    FloatVector abs = diff.abs();
+    float halfInvRho = 0.5f / c; // loop-invariant: C2 hoists it
+    VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
+    if (grad != null) {
+      u.mul(diff.mul(2f * halfInvRho).blend(sign(diff), linear)).intoArray(grad, g);
+    }
+    return abs.mul(halfInvRho).mul(abs).blend(abs.sub(0.5f * c), linear);"""),
+    ("hinge", "HINGE", """\
+    FloatVector h = x.mul(y).neg().add(c);
+    if (grad != null) {
+      reluGate(h, u.mul(y.neg())).intoArray(grad, g);
+    }
+    return relu(h);"""),
+    ("squaredHinge", "SQUARED_HINGE", """\
+    FloatVector h = relu(x.mul(y).neg().add(c));
+    if (grad != null) {
+      u.mul(h.add(h).mul(y).neg()).intoArray(grad, g);
+    }
+    return h.mul(h);"""),
+]
+
+
+def sum_method(text):
+    start = text.index("  public float sum(float[] a, int ao, int n) {")
+    end = text.index("\n  }\n", start) + len("\n  }\n")
+    return text[start:end]
+
+
+def fused(name, const, body):
+    m = body
+    m = m.replace("public float sum(float[] a, int ao, int n) {",
+                  "static float %s(float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,\n"
+                  "      int g) {" % name)
+    m = m.replace("return TAIL.sum(a, ao, n);",
+                  "return TAIL.mapSum(PointwiseOp.%s, c, a, ao, b, bo, n, up, grad, g);" % const)
+    m = m.replace("    FloatVector acc0 = FloatVector.zero(FLOATS);",
+                  "    FloatVector u = FloatVector.broadcast(FLOATS, up);\n"
+                  "    int db = bo - ao;\n"
+                  "    int dg = g - ao;\n"
+                  "    FloatVector acc0 = FloatVector.zero(FLOATS);")
+    m, loads = re.subn(r"FloatVector\.fromArray\(FLOATS, a, ((?:[^()]|\([^()]*\))*)\)",
+                       r"%sTerm(c, a, b, db, u, grad, dg, \1)" % name, m)
+    assert loads > 0, "no loads found in sum"
+    tail = """    for (int i = bound; i < n; i++) {
+      s += a[ao + i];
+    }
+    return s;"""
+    assert tail in m, "sum's sequential tail changed: update the generator"
+    m = m.replace(tail, "    return ScalarLossKernels.addTerms(s, PointwiseOp.%s, c, a, ao + bound, b, bo + bound, n - bound, up,\n"
+                        "        grad, g + bound);" % const)
+    m = m.replace("chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)", "chunks k = 0, 1, 2 into logical lanes [16k, 16k + 16)")
+    helper = """
+  /** One vector of {@link #%s}: the term at {@code a[p ..]}, {@code b[p + db ..]}; its gradient at {@code grad[p + dg ..]}. */
+  private static FloatVector %sTerm(float c, float[] a, float[] b, int db, FloatVector u, float[] grad, int dg,
+      int p) {
+    FloatVector x = FloatVector.fromArray(FLOATS, a, p);
+    FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
+    int g = p + dg;
+%s
+  }
+""" % (name, name, body_of(name))
+    doc = "\n  /** {@link LossKernels#mapSum} for {@link PointwiseOp#%s}. */\n" % const
+    return doc + m + helper
+
+
+def body_of(name):
+    for n, _, b in OPS:
+        if n == name:
+            return b
+    raise KeyError(name)
+
+
+def main():
+    text = SOURCE.read_text()
+    body = sum_method(text)
+    parts = [fused(n, c, body) for n, c, _ in OPS]
+    out = """// GENERATED by gen_PanamaMapSum.py from PanamaLossKernels.sum: do not edit, edit the generator and re-run it.
+package io.simdloss.internal.vector;
+
+import static io.simdloss.internal.vector.PanamaLossKernels.BLOCK;
+import static io.simdloss.internal.vector.PanamaLossKernels.CANONICAL;
+import static io.simdloss.internal.vector.PanamaLossKernels.CHUNK;
+import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
+import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
+import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
+import static io.simdloss.internal.vector.PanamaLossKernels.relu;
+import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
+import static io.simdloss.internal.vector.PanamaLossKernels.sign;
+import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
+
+import io.simdloss.internal.LossKernels;
+import io.simdloss.internal.PointwiseOp;
+import io.simdloss.internal.ScalarLossKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The fused map-and-sum kernels behind {@link PanamaLossKernels#mapSum}, one per {@link PointwiseOp}: the
+ * canonical sum's loop ({@link PanamaLossKernels#sum}, copied by the generator) with each vector load replaced by
+ * the op's term, computed with the operations of the op's map and {@code ...WithGradient} kernels, so that the
+ * result is {@code sum(map(a, b))} bit for bit and the gradient is the {@code ...WithGradient} kernel's with a
+ * constant upstream factor. Why a generated copy per op rather than one method: see the generator's docstring.
+ */
+final class PanamaMapSum {
+  private PanamaMapSum() {}
+""" + "".join(parts) + "}\n"
+    TARGET.write_text(out)
+
+
+if __name__ == "__main__":
+    main()
