@@ -1112,9 +1112,13 @@ public final class PanamaLossKernels implements LossKernels {
     return x.mul(0f).blend(1f, x.compare(VectorOperators.GT, 0f)).blend(-1f, x.compare(VectorOperators.LT, 0f));
   }
 
-  /** ScalarLossKernels.reluGate per lane: v where h > 0, 0 where h <= 0, NaN where h is NaN. */
+  /**
+   * ScalarLossKernels.reluGate per lane: v where h > 0, 0 where h <= 0, NaN where h is NaN. NaN is found as
+   * {@code h != h}, the same mask as {@code test(IS_NAN)}, which goes through an integer view of the lanes and a
+   * mask cast (hinge forwardBackward 64x1024, fastest of 12 iterations: 24.0 -> 20.5 us, JDK 17, 512-bit).
+   */
   static FloatVector reluGate(FloatVector h, FloatVector v) {
-    return v.blend(0f, h.compare(VectorOperators.LE, 0f)).blend(Float.NaN, h.test(VectorOperators.IS_NAN));
+    return v.blend(0f, h.compare(VectorOperators.LE, 0f)).blend(Float.NaN, h.compare(VectorOperators.NE, h));
   }
 
   /** ScalarLossKernels.sigmoid per lane: {@code (t >= 0 ? 1 : e) / (1 + e)}. */

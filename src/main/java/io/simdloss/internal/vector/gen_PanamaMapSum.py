@@ -1,121 +1,144 @@
 #!/usr/bin/env python3
-"""Generates PanamaMapSum.java from PanamaLossKernels.sum (Lucene's gen_ForUtil.py practice).
+"""Generates PanamaMapSum.java: the fused map-and-sum kernels, one per PointwiseOp (Lucene's gen_ForUtil.py
+practice: a committed generator beside its committed output; the build does not need Python).
 
-Each fused kernel is the canonical sum's loop with every vector load replaced by the op's term, so the
-canonical order exists once (in PanamaLossKernels.sum) and every fused kernel follows it. Why generated and not
-one method with a switch: C2 compiled such a shared term helper on its own first (it is called per vector), found
-the result too big to inline into the kernel ("already compiled into a big method"), called it and boxed its
-vectors: L2 64x1024 ran 4x slower. A per-op copy calls only its own small term helper, which C2 inlines.
-
-Run from the repository root after changing PanamaLossKernels.sum or a term below:
+Run from the repository root after changing a term below or the canonical fold in PanamaLossKernels.sum:
   python3 src/main/java/io/simdloss/internal/vector/gen_PanamaMapSum.py
-The build does not need Python: the generated file is committed.
+
+Why generated, and why the term is pasted at each use rather than called: a vector-returning helper is only
+free when C2 inlines it. A shared helper with a switch over the ops (or one helper per op holding its gradient
+branch) is called once per vector, so C2 compiles it on its own first; its machine code then exceeds
+InlineSmallCode (2500 bytes), C2 refuses to inline it into the kernel ("already compiled into a big method"),
+calls it and boxes every vector: L2 64x1024 ran 4x slower with the switch, Huber and hinge forwardBackward 3-6x
+slower with per-op helpers (JMH GradientCost, JDK 17). Pasted code has nothing to refuse.
+
+The loop: 64 logical lanes as four groups of 16 (one, two or four vectors); 16-element chunk k of the range goes
+to group k % 4 (the canonical order: element i < n - n % 16 to lane i % 64). The group that takes the next
+chunk is kept in front (acc0 ..) by rotating the groups after each chunk, so each chunk's term is written once
+per width, not once per accumulator. The halving fold that follows is copied from PanamaLossKernels.sum: it
+pairs lane j with lane j + h, and a rotation by whole groups only swaps the operands of some of its additions
+(a + b for b + a, the same bits) and moves whole pairs, so the fold needs no rotating back.
 """
-import re
 import pathlib
 
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE = HERE / "PanamaLossKernels.java"
 TARGET = HERE / "PanamaMapSum.java"
 
-# op name, PointwiseOp constant, term body (x, y loaded; u broadcast upstream; c the parameter; grad may be null;
-# the gradient goes to grad[g ..]). The operations are exactly those of the op's map and ...WithGradient kernels
-# in PanamaLossKernels, so the bits are theirs.
+# name, PointwiseOp constant, loop-invariant set-up, term (x and y are the operands' vectors; u the broadcast
+# upstream factor; grad may be null, its vector goes to grad[gi ..]; 'return E;' is the term). The operations
+# are exactly those of the op's map and ...WithGradient kernels in PanamaLossKernels, so the bits are theirs.
 OPS = [
-    ("squaredError", "SQUARED_ERROR", """\
-    FloatVector diff = x.sub(y);
-    if (grad != null) {
-      u.mul(diff.add(diff)).intoArray(grad, g);
-    }
-    return diff.mul(diff);"""),
-    ("absoluteError", "ABSOLUTE_ERROR", """\
-    FloatVector diff = x.sub(y);
-    if (grad != null) {
-      u.mul(sign(diff)).intoArray(grad, g);
-    }
-    return diff.abs();"""),
+    ("squaredError", "SQUARED_ERROR", "", """\
+FloatVector diff = x.sub(y);
+if (grad != null) {
+  u.mul(diff.add(diff)).intoArray(grad, gi);
+}
+return diff.mul(diff);"""),
+    ("absoluteError", "ABSOLUTE_ERROR", "", """\
+FloatVector diff = x.sub(y);
+if (grad != null) {
+  u.mul(sign(diff)).intoArray(grad, gi);
+}
+return diff.abs();"""),
     ("huber", "HUBER", """\
-    FloatVector diff = x.sub(y);
-    FloatVector abs = diff.abs();
-    float halfInvRho = 0.5f / c; // loop-invariant: C2 hoists it
-    VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
-    if (grad != null) {
-      u.mul(diff.mul(2f * halfInvRho).blend(sign(diff), linear)).intoArray(grad, g);
-    }
-    return abs.mul(halfInvRho).mul(abs).blend(abs.sub(0.5f * c), linear);"""),
-    ("hinge", "HINGE", """\
-    FloatVector h = x.mul(y).neg().add(c);
-    if (grad != null) {
-      reluGate(h, u.mul(y.neg())).intoArray(grad, g);
-    }
-    return relu(h);"""),
-    ("squaredHinge", "SQUARED_HINGE", """\
-    FloatVector h = relu(x.mul(y).neg().add(c));
-    if (grad != null) {
-      u.mul(h.add(h).mul(y).neg()).intoArray(grad, g);
-    }
-    return h.mul(h);"""),
+float halfRho = 0.5f * c;
+float halfInvRho = 0.5f / c;
+float invRho = 2f * halfInvRho;
+""", """\
+FloatVector diff = x.sub(y);
+FloatVector abs = diff.abs();
+VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
+if (grad != null) {
+  u.mul(diff.mul(invRho).blend(sign(diff), linear)).intoArray(grad, gi);
+}
+return abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear);"""),
+    ("hinge", "HINGE", "", """\
+FloatVector h = x.mul(y).neg().add(c);
+if (grad != null) {
+  reluGate(h, u.mul(y.neg())).intoArray(grad, gi);
+}
+return relu(h);"""),
+    ("squaredHinge", "SQUARED_HINGE", "", """\
+FloatVector h = relu(x.mul(y).neg().add(c));
+if (grad != null) {
+  u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
+}
+return h.mul(h);"""),
 ]
 
 
-def sum_method(text):
+def indent(text, n):
+    return "".join((" " * n + line if line.strip() else line) + "\n" for line in text.splitlines())
+
+
+def fold_of_sum(text):
+    """The halving fold of PanamaLossKernels.sum, from '// combine by halving' to the 'float s =' line."""
     start = text.index("  public float sum(float[] a, int ao, int n) {")
-    end = text.index("\n  }\n", start) + len("\n  }\n")
-    return text[start:end]
+    begin = text.index("    // combine by halving", start)
+    end = text.index("\n", text.index("    float s = ", begin)) + 1
+    return text[begin:end]
 
 
-def fused(name, const, body):
-    m = body
-    m = m.replace("public float sum(float[] a, int ao, int n) {",
-                  "static float %s(float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,\n"
-                  "      int g) {" % name)
-    m = m.replace("return TAIL.sum(a, ao, n);",
-                  "return TAIL.mapSum(PointwiseOp.%s, c, a, ao, b, bo, n, up, grad, g);" % const)
-    m = m.replace("    FloatVector acc0 = FloatVector.zero(FLOATS);",
-                  "    FloatVector u = FloatVector.broadcast(FLOATS, up);\n"
-                  "    int db = bo - ao;\n"
-                  "    int dg = g - ao;\n"
-                  "    FloatVector acc0 = FloatVector.zero(FLOATS);")
-    m, loads = re.subn(r"FloatVector\.fromArray\(FLOATS, a, ((?:[^()]|\([^()]*\))*)\)",
-                       r"%sTerm(c, a, b, db, u, grad, dg, \1)" % name, m)
-    assert loads > 0, "no loads found in sum"
-    tail = """    for (int i = bound; i < n; i++) {
-      s += a[ao + i];
+def term(body, offset, acc):
+    """The term of the vector at a[p + offset], added to acc, as a block."""
+    at = "p" if offset == "0" else "p + " + offset
+    code = ("FloatVector x = FloatVector.fromArray(FLOATS, a, %s);\n"
+            "FloatVector y = FloatVector.fromArray(FLOATS, b, %s + db);\n"
+            "int gi = %s + dg;\n" % (at, at, at))
+    lines = body.splitlines()
+    assert lines[-1].startswith("return ") and lines[-1].endswith(";")
+    code += "\n".join(lines[:-1]) + "\n" + "%s = %s.add(%s);" % (acc, acc, lines[-1][len("return "):-1])
+    return "{\n" + indent(code, 2) + "}"
+
+
+def kernel(name, const, setup, body, fold):
+    rot16 = "FloatVector r = acc0;\nacc0 = acc1;\nacc1 = acc2;\nacc2 = acc3;\nacc3 = r;"
+    rot8 = ("FloatVector r0 = acc0;\nFloatVector r1 = acc1;\n"
+            + "".join("acc%d = acc%d;\n" % (i, i + 2) for i in range(6)) + "acc6 = r0;\nacc7 = r1;")
+    rot4 = ("FloatVector r0 = acc0;\nFloatVector r1 = acc1;\nFloatVector r2 = acc2;\nFloatVector r3 = acc3;\n"
+            + "".join("acc%d = acc%d;\n" % (i, i + 4) for i in range(12))
+            + "acc12 = r0;\nacc13 = r1;\nacc14 = r2;\nacc15 = r3;")
+    loop = (term(body, "0", "acc0") + "\n"
+            + "if (LANES <= 8) {\n"
+            + indent(term(body, "LANES", "acc1"), 2)
+            + "  if (LANES == 4) {\n"
+            + indent(term(body, "2 * LANES", "acc2"), 4)
+            + indent(term(body, "3 * LANES", "acc3"), 4)
+            + "  }\n}\n"
+            + "// the next group to the front\n"
+            + "if (LANES == 16) {\n" + indent(rot16, 2) + "} else if (LANES == 8) {\n" + indent(rot8, 2)
+            + "} else {\n" + indent(rot4, 2) + "}")
+    return """
+  /** {@link LossKernels#mapSum} for {@link PointwiseOp#%(const)s}. */
+  static float %(name)s(float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad, int g) {
+    if (n < CHUNK || !CANONICAL) {
+      return TAIL.mapSum(PointwiseOp.%(const)s, c, a, ao, b, bo, n, up, grad, g);
     }
-    return s;"""
-    assert tail in m, "sum's sequential tail changed: update the generator"
-    m = m.replace(tail, "    return ScalarLossKernels.addTerms(s, PointwiseOp.%s, c, a, ao + bound, b, bo + bound, n - bound, up,\n"
-                        "        grad, g + bound);" % const)
-    m = m.replace("chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)", "chunks k = 0, 1, 2 into logical lanes [16k, 16k + 16)")
-    helper = """
-  /** One vector of {@link #%s}: the term at {@code a[p ..]}, {@code b[p + db ..]}; its gradient at {@code grad[p + dg ..]}. */
-  private static FloatVector %sTerm(float c, float[] a, float[] b, int db, FloatVector u, float[] grad, int dg,
-      int p) {
-    FloatVector x = FloatVector.fromArray(FLOATS, a, p);
-    FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
-    int g = p + dg;
-%s
+%(setup)s    FloatVector u = FloatVector.broadcast(FLOATS, up);
+    int db = bo - ao;
+    int dg = g - ao;
+    FloatVector acc0 = FloatVector.zero(FLOATS);
+    FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
+    FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
+    FloatVector acc15 = acc0;
+    int bound = n - n %% CHUNK;
+    for (int i = 0; i < bound; i += CHUNK) {
+      int p = ao + i;
+%(loop)s    }
+%(fold)s    return ScalarLossKernels.addTerms(s, PointwiseOp.%(const)s, c, a, ao + bound, b, bo + bound, n - bound, up,
+        grad, g + bound);
   }
-""" % (name, name, body_of(name))
-    doc = "\n  /** {@link LossKernels#mapSum} for {@link PointwiseOp#%s}. */\n" % const
-    return doc + m + helper
-
-
-def body_of(name):
-    for n, _, b in OPS:
-        if n == name:
-            return b
-    raise KeyError(name)
+""" % dict(const=const, name=name, setup=indent(setup, 4), loop=indent(loop, 6), fold=fold)
 
 
 def main():
-    text = SOURCE.read_text()
-    body = sum_method(text)
-    parts = [fused(n, c, body) for n, c, _ in OPS]
-    out = """// GENERATED by gen_PanamaMapSum.py from PanamaLossKernels.sum: do not edit, edit the generator and re-run it.
+    fold = fold_of_sum(SOURCE.read_text())
+    fold = fold.replace("    bound = n - n % CHUNK;\n", "").replace("see the class comment", "see PanamaLossKernels' class comment")
+    parts = [kernel(n, c, s, b, fold) for n, c, s, b in OPS]
+    out = """// GENERATED by gen_PanamaMapSum.py (beside this file): do not edit; edit the generator and re-run it.
 package io.simdloss.internal.vector;
 
-import static io.simdloss.internal.vector.PanamaLossKernels.BLOCK;
 import static io.simdloss.internal.vector.PanamaLossKernels.CANONICAL;
 import static io.simdloss.internal.vector.PanamaLossKernels.CHUNK;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
@@ -136,10 +159,10 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The fused map-and-sum kernels behind {@link PanamaLossKernels#mapSum}, one per {@link PointwiseOp}: the
- * canonical sum's loop ({@link PanamaLossKernels#sum}, copied by the generator) with each vector load replaced by
- * the op's term, computed with the operations of the op's map and {@code ...WithGradient} kernels, so that the
- * result is {@code sum(map(a, b))} bit for bit and the gradient is the {@code ...WithGradient} kernel's with a
- * constant upstream factor. Why a generated copy per op rather than one method: see the generator's docstring.
+ * op's elementwise loss, computed with the operations of its map and {@code ...WithGradient} kernels, added into
+ * the 64 canonical lanes straight from the operands, so that the result is {@code sum(map(a, b))} bit for bit
+ * and the gradient is the {@code ...WithGradient} kernel's with a constant upstream factor. How the loop keeps the
+ * canonical order, and why the terms are written out: see the generator's docstring.
  */
 final class PanamaMapSum {
   private PanamaMapSum() {}
