@@ -29,13 +29,14 @@ import org.openjdk.jmh.annotations.State;
  * allocator and the GC (any multiple of 8 bytes), differed from fork to fork, and so between a kernel and its
  * baseline, which JMH runs in different forks; it alone moved a result by up to 1.8x (dot, n = 1024, 512-bit:
  * 39-42 ns with the data on a line, 67-70 ns 16 bytes past one, where every 64-byte load splits two lines;
- * the baseline 46-49 and 71-85), more than the difference the benchmark is meant to show.
+ * the baseline 46-49 and 71-85; fastest and median of 8 iterations, copies of both in a scratch benchmark), more
+ * than the difference the benchmark is meant to show.
  * ({@code -jvmArgsAppend} replaces the fork's arguments: repeat {@code -XX:ObjectAlignmentInBytes=64} there, or
  * the set-up warns that the placement is not controlled.)
  *
  * <pre>
  * ./mvnw -q -f jmh/pom.xml package
- * java -jar jmh/target/benchmarks.jar ReproducibilityCost -p n=48,100,200,1000,1024,4096 -wi 3 -w 1 -i 5 -r 1 -f 2
+ * java -jar jmh/target/benchmarks.jar ReproducibilityCost -p n=48,100,1000,1024,4096 -f 2 -wi 3 -w 400ms -i 6 -r 250ms
  * </pre>
  */
 @State(Scope.Thread)
