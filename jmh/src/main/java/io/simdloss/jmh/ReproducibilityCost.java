@@ -23,39 +23,68 @@ import org.openjdk.jmh.annotations.State;
  * data. Every variant computes the same quantity over the same arrays and returns it (JMH blackholes the
  * result); {@code crossEntropy} takes the same precomputed shift and log-sum in both variants.
  *
+ * <p>Every variant reads the same arrays from the same offset, whose address is fixed relative to a 64-byte
+ * cache line: the fork runs with {@code -XX:ObjectAlignmentInBytes=64} (every object starts on a line) and the
+ * data starts {@code misalign} floats past a line. Without it the placement of the arrays was left to the
+ * allocator and the GC (any multiple of 8 bytes), differed from fork to fork, and so between a kernel and its
+ * baseline, which JMH runs in different forks; it alone moved a result by up to 1.8x (dot, n = 1024, 512-bit:
+ * 39-42 ns with the data on a line, 67-70 ns 16 bytes past one, where every 64-byte load splits two lines;
+ * the baseline 46-49 and 71-85; fastest and median of 8 iterations, copies of both in a scratch benchmark), more
+ * than the difference the benchmark is meant to show.
+ * ({@code -jvmArgsAppend} replaces the fork's arguments: repeat {@code -XX:ObjectAlignmentInBytes=64} there, or
+ * the set-up warns that the placement is not controlled.)
+ *
  * <pre>
  * ./mvnw -q -f jmh/pom.xml package
- * java -jar jmh/target/benchmarks.jar ReproducibilityCost -p n=48,100,200,1000,1024,4096 -wi 3 -w 1 -i 5 -r 1 -f 2
+ * java -jar jmh/target/benchmarks.jar ReproducibilityCost -p n=48,100,1000,1024,4096 -f 2 -wi 3 -w 400ms -i 6 -r 250ms
  * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dsimdloss.backend=vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dsimdloss.backend=vector",
+    "-XX:ObjectAlignmentInBytes=64"})
 public class ReproducibilityCost {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
   @Param({"1024"})
   int n;
 
+  /** Floats between a 64-byte boundary and the first element read (0: aligned to a cache line). */
+  @Param({"0"})
+  int misalign;
+
   float[] x;
   float[] y;
+  /** Where the data starts in x and y (both the same). */
+  int o;
   float shift;
   float logSum;
   LossKernels kernels;
 
   @Setup
   public void setUp() {
-    x = Workloads.gaussian(n, 11, 2f);
-    y = Workloads.gaussian(n, 12, 1f);
+    Object alignment = java.lang.management.ManagementFactory
+        .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+        .getVMOption("ObjectAlignmentInBytes").getValue();
+    if (!"64".equals(alignment)) {
+      System.err.println("ReproducibilityCost: ObjectAlignmentInBytes is " + alignment
+          + ", not 64: the arrays' placement relative to cache lines is not controlled");
+    }
+    int base = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET; // bytes from an object's start to element 0
+    o = (64 - base % 64) % 64 / Float.BYTES + misalign;
+    x = new float[o + n];
+    y = new float[o + n];
+    System.arraycopy(Workloads.gaussian(n, 11, 2f), 0, x, o, n);
+    System.arraycopy(Workloads.gaussian(n, 12, 1f), 0, y, o, n);
     kernels = KernelProvider.get();
-    shift = kernels.max(x, 0, n);
-    logSum = kernels.logSumExp(x, 0, n, shift);
+    shift = kernels.max(x, o, n);
+    logSum = kernels.logSumExp(x, o, n, shift);
   }
 
   @Benchmark
   public float logSumExp_canonical() {
-    return kernels.logSumExp(x, 0, n);
+    return kernels.logSumExp(x, o, n);
   }
 
   @Benchmark
@@ -63,19 +92,19 @@ public class ReproducibilityCost {
     FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      max = max.max(FloatVector.fromArray(S, x, i));
+      max = max.max(FloatVector.fromArray(S, x, o + i));
     }
     float m = max.reduceLanes(VectorOperators.MAX);
     for (int j = i; j < n; j++) {
-      m = Math.max(m, x[j]);
+      m = Math.max(m, x[o + j]);
     }
     FloatVector acc = FloatVector.zero(S);
     for (i = 0; i < S.loopBound(n); i += S.length()) {
-      acc = acc.add(FloatVector.fromArray(S, x, i).sub(m).lanewise(VectorOperators.EXP));
+      acc = acc.add(FloatVector.fromArray(S, x, o + i).sub(m).lanewise(VectorOperators.EXP));
     }
     float s = acc.reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      s += (float) Math.exp(x[i] - m);
+      s += (float) Math.exp(x[o + i] - m);
     }
     return (float) Math.log(s) + m;
   }
@@ -84,18 +113,18 @@ public class ReproducibilityCost {
   public float logSumExp_scalarMathExp() {
     float m = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      m = Math.max(m, x[i]);
+      m = Math.max(m, x[o + i]);
     }
     float s = 0;
     for (int i = 0; i < n; i++) {
-      s += (float) Math.exp(x[i] - m);
+      s += (float) Math.exp(x[o + i] - m);
     }
     return (float) Math.log(s) + m;
   }
 
   @Benchmark
   public float sum_canonical() {
-    return kernels.sum(x, 0, n);
+    return kernels.sum(x, o, n);
   }
 
   @Benchmark
@@ -107,24 +136,24 @@ public class ReproducibilityCost {
     int l = S.length();
     int i = 0;
     for (int bound = n - n % (4 * l); i < bound; i += 4 * l) {
-      a0 = a0.add(FloatVector.fromArray(S, x, i));
-      a1 = a1.add(FloatVector.fromArray(S, x, i + l));
-      a2 = a2.add(FloatVector.fromArray(S, x, i + 2 * l));
-      a3 = a3.add(FloatVector.fromArray(S, x, i + 3 * l));
+      a0 = a0.add(FloatVector.fromArray(S, x, o + i));
+      a1 = a1.add(FloatVector.fromArray(S, x, o + i + l));
+      a2 = a2.add(FloatVector.fromArray(S, x, o + i + 2 * l));
+      a3 = a3.add(FloatVector.fromArray(S, x, o + i + 3 * l));
     }
     for (int bound = S.loopBound(n); i < bound; i += l) {
-      a0 = a0.add(FloatVector.fromArray(S, x, i));
+      a0 = a0.add(FloatVector.fromArray(S, x, o + i));
     }
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      s += x[i];
+      s += x[o + i];
     }
     return s;
   }
 
   @Benchmark
   public float dot_canonical() {
-    return kernels.dot(x, 0, y, 0, n);
+    return kernels.dot(x, o, y, o, n);
   }
 
   @Benchmark
@@ -136,24 +165,24 @@ public class ReproducibilityCost {
     int l = S.length();
     int i = 0;
     for (int bound = n - n % (4 * l); i < bound; i += 4 * l) {
-      a0 = FloatVector.fromArray(S, x, i).fma(FloatVector.fromArray(S, y, i), a0);
-      a1 = FloatVector.fromArray(S, x, i + l).fma(FloatVector.fromArray(S, y, i + l), a1);
-      a2 = FloatVector.fromArray(S, x, i + 2 * l).fma(FloatVector.fromArray(S, y, i + 2 * l), a2);
-      a3 = FloatVector.fromArray(S, x, i + 3 * l).fma(FloatVector.fromArray(S, y, i + 3 * l), a3);
+      a0 = FloatVector.fromArray(S, x, o + i).fma(FloatVector.fromArray(S, y, o + i), a0);
+      a1 = FloatVector.fromArray(S, x, o + i + l).fma(FloatVector.fromArray(S, y, o + i + l), a1);
+      a2 = FloatVector.fromArray(S, x, o + i + 2 * l).fma(FloatVector.fromArray(S, y, o + i + 2 * l), a2);
+      a3 = FloatVector.fromArray(S, x, o + i + 3 * l).fma(FloatVector.fromArray(S, y, o + i + 3 * l), a3);
     }
     for (int bound = S.loopBound(n); i < bound; i += l) {
-      a0 = FloatVector.fromArray(S, x, i).fma(FloatVector.fromArray(S, y, i), a0);
+      a0 = FloatVector.fromArray(S, x, o + i).fma(FloatVector.fromArray(S, y, o + i), a0);
     }
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      s = Math.fma(x[i], y[i], s);
+      s = Math.fma(x[o + i], y[o + i], s);
     }
     return s;
   }
 
   @Benchmark
   public float crossEntropy_canonical() {
-    return kernels.crossEntropy(y, 0, x, 0, shift, logSum, n);
+    return kernels.crossEntropy(y, o, x, o, shift, logSum, n);
   }
 
   @Benchmark
@@ -168,17 +197,17 @@ public class ReproducibilityCost {
     int l = S.length();
     int i = 0;
     for (int bound = n - n % (4 * l); i < bound; i += 4 * l) {
-      a0 = a0.add(FloatVector.fromArray(S, y, i).mul(m.sub(FloatVector.fromArray(S, x, i)).add(r)));
-      a1 = a1.add(FloatVector.fromArray(S, y, i + l).mul(m.sub(FloatVector.fromArray(S, x, i + l)).add(r)));
-      a2 = a2.add(FloatVector.fromArray(S, y, i + 2 * l).mul(m.sub(FloatVector.fromArray(S, x, i + 2 * l)).add(r)));
-      a3 = a3.add(FloatVector.fromArray(S, y, i + 3 * l).mul(m.sub(FloatVector.fromArray(S, x, i + 3 * l)).add(r)));
+      a0 = a0.add(FloatVector.fromArray(S, y, o + i).mul(m.sub(FloatVector.fromArray(S, x, o + i)).add(r)));
+      a1 = a1.add(FloatVector.fromArray(S, y, o + i + l).mul(m.sub(FloatVector.fromArray(S, x, o + i + l)).add(r)));
+      a2 = a2.add(FloatVector.fromArray(S, y, o + i + 2 * l).mul(m.sub(FloatVector.fromArray(S, x, o + i + 2 * l)).add(r)));
+      a3 = a3.add(FloatVector.fromArray(S, y, o + i + 3 * l).mul(m.sub(FloatVector.fromArray(S, x, o + i + 3 * l)).add(r)));
     }
     for (int bound = S.loopBound(n); i < bound; i += l) {
-      a0 = a0.add(FloatVector.fromArray(S, y, i).mul(m.sub(FloatVector.fromArray(S, x, i)).add(r)));
+      a0 = a0.add(FloatVector.fromArray(S, y, o + i).mul(m.sub(FloatVector.fromArray(S, x, o + i)).add(r)));
     }
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      s += y[i] * ((shift - x[i]) + logSum);
+      s += y[o + i] * ((shift - x[o + i]) + logSum);
     }
     return s;
   }
