@@ -84,6 +84,12 @@ public interface LossKernels {
    */
   float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad, int g);
 
+  /**
+   * Whether {@link #mapSum} is faster than the op's map kernel followed by {@link #sum} on long ranges: true for
+   * the vector kernels; the scalar kernels' separate loops are auto-vectorized by C2, their fused one is not.
+   */
+  boolean fusesMapSum();
+
   /** {@code max a[ao+i]} (Math.max semantics: NaN if any element is NaN); -inf for n == 0. */
   float max(float[] a, int ao, int n);
 

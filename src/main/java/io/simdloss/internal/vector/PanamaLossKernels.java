@@ -360,6 +360,11 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   @Override
+  public boolean fusesMapSum() {
+    return CANONICAL;
+  }
+
+  @Override
   public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
       int g) {
     switch (op) {
