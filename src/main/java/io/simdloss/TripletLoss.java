@@ -1,5 +1,6 @@
 package io.simdloss;
 
+import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.SampleReduction;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
@@ -71,7 +72,8 @@ public final class TripletLoss extends Loss {
    * layout) the derivatives of {@code sum_n loss[n]}: for a sample whose hinge is active
    * ({@code sum + margin > 0}), {@code weight * 2(negative - positive)}, {@code weight * 2(positive - pred)} and
    * {@code weight * 2(pred - negative)}; 0 for a sample whose hinge is not active (relu'(0) = 0, PyTorch's
-   * choice); NaN for a sample whose sum is NaN. Two passes: the gate of a sample is known only once its sum is.
+   * choice); NaN for a sample whose sum is NaN. The gate of a sample is known only once its sum is, so the work
+   * goes sample by sample: its sum (formed as in forward), then its gradients while its operands are in cache.
    * Allocates nothing; every argument is validated before anything is written.
    *
    * @return {@code loss}
@@ -96,23 +98,39 @@ public final class TripletLoss extends Loss {
       throw new IllegalArgumentException("gradNegative: expected an array other than gradPred and gradPositive, got "
           + "the same array as " + (gradNegative == gradPred ? "gradPred" : "gradPositive"));
     }
-    forward(pred, positive, negative, loss);
     Workspace ws = Workspace.get();
     try {
-      double[] sums = SampleReduction.sums(ws); // left by forward on this thread's workspace
+      LossKernels k = kernels();
+      float[] chunk = ws.chunk;
       double w = weightOrOne();
       int inner = Shapes.product(shape, batch + 1, shape.length);
       int outer = Shapes.product(shape, 0, batch);
       float[] p = pred.data();
       float[] q = positive.data();
       float[] r = negative.data();
-      for (int o = 0; o < outer; o++) {
-        for (int n = 0; n < samples; n++) {
-          double hinge = sums[n] + margin;
-          float gate = hinge > 0 ? (float) w : hinge <= 0 ? 0f : Float.NaN;
+      // One sample at a time, so that its operands are still in cache when its gradients are written: first its
+      // sum exactly as forward forms it (the same float terms, each block of the sample cut where forward's
+      // chunks of Workspace.CHUNK flat elements end, the float part sums added in double in flat order: the same
+      // bits), then its gate and its gradients.
+      for (int n = 0; n < samples; n++) {
+        double sum = 0d;
+        for (int o = 0; o < outer; o++) {
+          int start = (o * samples + n) * inner;
+          int end = start + inner;
+          while (start < end) {
+            int take = Math.min(end, (start / Workspace.CHUNK + 1) * Workspace.CHUNK) - start;
+            k.tripletTerm(p, start, q, start, r, start, chunk, 0, take);
+            sum += k.sum(chunk, 0, take);
+            start += take;
+          }
+        }
+        double hinge = sum + margin;
+        loss[n] = (float) (Math.max(hinge, 0d) * w);
+        float gate = hinge > 0 ? (float) w : hinge <= 0 ? 0f : Float.NaN;
+        for (int o = 0; o < outer; o++) {
           int offset = (o * samples + n) * inner;
-          kernels().tripletGradient(gate, p, offset, q, offset, r, offset, gradPred, gradPositive, gradNegative,
-              offset, inner);
+          k.tripletGradient(gate, p, offset, q, offset, r, offset, gradPred, gradPositive, gradNegative, offset,
+              inner);
         }
       }
     } finally {

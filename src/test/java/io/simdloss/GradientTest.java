@@ -723,7 +723,51 @@ class GradientTest {
         {new int[] {2, 3, 33}, 1, 40f, null},
         {new int[] {4, 1030}, 0, 0f, 2f},
         {new int[] {5, 7}, -1, -100f, null},
+        // outer > 1 and blocks of a sample crossing the reduction's 1024-element chunks
+        {new int[] {3, 2, 700}, 1, 1f, 0.75f},
+        {new int[] {2, 3, 1, 1500}, 2, 1f, null},
     };
+  }
+
+  /**
+   * The gradients are the documented float expressions, bit for bit: {@code w * 2(r - q)}, {@code w * 2(q - p)},
+   * {@code w * 2(p - r)} (float, {@code w * (d + d)}) for an active sample, and {@code 0 * (d + d)} (a signed
+   * zero) for an inactive one; the gate from a float64 sum, on samples far from the kink. Shapes with outer
+   * dimensions and samples whose blocks cross chunk boundaries.
+   */
+  @ParameterizedTest(name = "shape={0} batchAxis={1}")
+  @MethodSource("tripletCases")
+  void tripletGradientIsTheDocumentedFloatExpression(int[] shape, int batchAxis, float margin, Float weight) {
+    SplittableRandom r = new SplittableRandom(Arrays.hashCode(shape) * 17L + batchAxis);
+    int n = Reference.size(shape);
+    float[][] in = {uniform(r, n, -2, 2), uniform(r, n, -1, 1), uniform(r, n, -1, 1)};
+    TripletLoss loss = opts(TripletLoss.builder(), weight, batchAxis).margin(margin).build();
+    int b = Reference.axis(batchAxis, shape.length);
+    float[][] grads = {new float[n], new float[n], new float[n]};
+    loss.forwardBackward(Tensor.of(in[0], shape), Tensor.of(in[1], shape), Tensor.of(in[2], shape),
+        new float[shape[b]], grads[0], grads[1], grads[2]);
+    double[] sums = tripletSums(new double[][] {Reference.toDouble(in[0]), Reference.toDouble(in[1]),
+        Reference.toDouble(in[2])}, shape, b);
+    float w = weight == null ? 1f : weight;
+    int checked = 0;
+    for (int i = 0; i < n; i++) {
+      double hinge = sums[sampleOf(i, shape, b)] + margin;
+      if (Math.abs(hinge) < 1e-3) {
+        continue;
+      }
+      float gate = hinge > 0 ? w : 0f;
+      float rq = in[2][i] - in[1][i];
+      float qp = in[1][i] - in[0][i];
+      float pr = in[0][i] - in[2][i];
+      float[] expected = {gate * (rq + rq), gate * (qp + qp), gate * (pr + pr)};
+      for (int k = 0; k < 3; k++) {
+        if (Float.floatToRawIntBits(grads[k][i]) != Float.floatToRawIntBits(expected[k])) {
+          fail("triplet grad " + k + "[" + i + "] = " + grads[k][i] + ", expected " + expected[k]);
+        }
+      }
+      checked++;
+    }
+    assertEquals(true, checked > n / 2, "most elements checked");
   }
 
   static double[] tripletSums(double[][] x, int[] shape, int b) {

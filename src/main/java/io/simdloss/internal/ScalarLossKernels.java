@@ -616,15 +616,17 @@ public final class ScalarLossKernels implements LossKernels {
   @Override
   public void tripletGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp,
       float[] gq, float[] gr, int g, int n) {
+    // one gradient array per loop, as the vector kernel
     for (int i = 0; i < n; i++) {
-      float x = p[po + i];
-      float y = q[qo + i];
-      float z = r[ro + i];
-      float rq = z - y;
-      float qp = y - x;
-      float pr = x - z;
+      float rq = r[ro + i] - q[qo + i];
       gp[g + i] = s * (rq + rq);
+    }
+    for (int i = 0; i < n; i++) {
+      float qp = q[qo + i] - p[po + i];
       gq[g + i] = s * (qp + qp);
+    }
+    for (int i = 0; i < n; i++) {
+      float pr = p[po + i] - r[ro + i];
       gr[g + i] = s * (pr + pr);
     }
   }

@@ -1,0 +1,185 @@
+package io.simdloss.jmh;
+
+import io.simdloss.Tensor;
+import io.simdloss.TripletLoss;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * What limits the triplet's {@code forwardBackward} against {@code forward} (issue #4): GradientCost's triplet
+ * workload (256 x 128, the same data) next to plain memory probes on the same arrays, in one run. Forward reads
+ * three arrays; forwardBackward must also write three as large. The probes:
+ * <ul>
+ *   <li>{@code read3}: the vector sum of the three inputs (forward's floor);
+ *   <li>{@code copy3Arraycopy}, {@code copy3Separate}: the three inputs copied into the three gradient arrays
+ *       one array after the other (System.arraycopy; a Vector API loop per array);
+ *   <li>{@code copy3Interleaved}: the same copy in one vector loop that stores to the three arrays in turn;
+ *   <li>{@code gradient3Interleaved}, {@code gradient3Split}: the ungated gradients of every sample
+ *       ({@code 2(r-q)}, {@code 2(q-p)}, {@code 2(p-r)}), in one loop writing the three arrays, and in one loop
+ *       per array (what {@code tripletGradient} does).
+ * </ul>
+ * {@code forwardBackward / forward} is bounded below by {@code (forward + copy3Arraycopy) / forward}.
+ * <pre>
+ * java -jar jmh/target/benchmarks.jar TripletFloor -wi 3 -w 1 -i 5 -r 1 -f 2
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Dsimdloss.backend=vector"})
+public class TripletFloor {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  TripletLoss triplet;
+  Tensor pred;
+  Tensor positive;
+  Tensor negative;
+  float[] p;
+  float[] q;
+  float[] r;
+  float[] out;
+  float[] gp;
+  float[] gq;
+  float[] gr;
+
+  @Setup
+  public void setUp() {
+    // GradientCost's triplet data: the same seed and draws
+    SplittableRandom rnd = new SplittableRandom(42);
+    int[] shape = {256, 128};
+    int n = shape[0] * shape[1];
+    GradientCost.uniform(rnd, n, -1, 1);
+    p = GradientCost.uniform(rnd, n, -3, 3);
+    q = GradientCost.uniform(rnd, n, -1, 1);
+    r = GradientCost.uniform(rnd, n, -1, 1);
+    triplet = new TripletLoss();
+    pred = Tensor.of(p, shape);
+    positive = Tensor.of(q, shape);
+    negative = Tensor.of(r, shape);
+    out = new float[shape[0]];
+    gp = new float[n];
+    gq = new float[n];
+    gr = new float[n];
+  }
+
+  @Benchmark
+  public float[] forward() {
+    return triplet.forward(pred, positive, negative, out);
+  }
+
+  @Benchmark
+  public float[] forwardBackward() {
+    return triplet.forwardBackward(pred, positive, negative, out, gp, gq, gr);
+  }
+
+  @Benchmark
+  public float read3() {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    int i = 0;
+    for (int bound = S.loopBound(p.length); i < bound; i += S.length()) {
+      a0 = a0.add(FloatVector.fromArray(S, p, i));
+      a1 = a1.add(FloatVector.fromArray(S, q, i));
+      a2 = a2.add(FloatVector.fromArray(S, r, i));
+    }
+    float s = a0.add(a1).add(a2).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    for (; i < p.length; i++) {
+      s += p[i] + q[i] + r[i];
+    }
+    return s;
+  }
+
+  @Benchmark
+  public float[] copy3Interleaved() {
+    int i = 0;
+    for (int bound = S.loopBound(p.length); i < bound; i += S.length()) {
+      FloatVector.fromArray(S, p, i).intoArray(gp, i);
+      FloatVector.fromArray(S, q, i).intoArray(gq, i);
+      FloatVector.fromArray(S, r, i).intoArray(gr, i);
+    }
+    for (; i < p.length; i++) {
+      gp[i] = p[i];
+      gq[i] = q[i];
+      gr[i] = r[i];
+    }
+    return gr;
+  }
+
+  @Benchmark
+  public float[] copy3Separate() {
+    copy(p, gp);
+    copy(q, gq);
+    copy(r, gr);
+    return gr;
+  }
+
+  @Benchmark
+  public float[] copy3Arraycopy() {
+    System.arraycopy(p, 0, gp, 0, p.length);
+    System.arraycopy(q, 0, gq, 0, q.length);
+    System.arraycopy(r, 0, gr, 0, r.length);
+    return gr;
+  }
+
+  @Benchmark
+  public float[] gradient3Interleaved() {
+    int i = 0;
+    for (int bound = S.loopBound(p.length); i < bound; i += S.length()) {
+      FloatVector x = FloatVector.fromArray(S, p, i);
+      FloatVector y = FloatVector.fromArray(S, q, i);
+      FloatVector z = FloatVector.fromArray(S, r, i);
+      FloatVector rq = z.sub(y);
+      FloatVector qp = y.sub(x);
+      FloatVector pr = x.sub(z);
+      rq.add(rq).intoArray(gp, i);
+      qp.add(qp).intoArray(gq, i);
+      pr.add(pr).intoArray(gr, i);
+    }
+    for (; i < p.length; i++) {
+      gp[i] = 2 * (r[i] - q[i]);
+      gq[i] = 2 * (q[i] - p[i]);
+      gr[i] = 2 * (p[i] - r[i]);
+    }
+    return gr;
+  }
+
+  @Benchmark
+  public float[] gradient3Split() {
+    float[] p = this.p, q = this.q, r = this.r;
+    int bound = S.loopBound(p.length);
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector rq = FloatVector.fromArray(S, r, i).sub(FloatVector.fromArray(S, q, i));
+      rq.add(rq).intoArray(gp, i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector qp = FloatVector.fromArray(S, q, i).sub(FloatVector.fromArray(S, p, i));
+      qp.add(qp).intoArray(gq, i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector pr = FloatVector.fromArray(S, p, i).sub(FloatVector.fromArray(S, r, i));
+      pr.add(pr).intoArray(gr, i);
+    }
+    return gr;
+  }
+
+  private static void copy(float[] a, float[] b) {
+    int i = 0;
+    for (int bound = S.loopBound(a.length); i < bound; i += S.length()) {
+      FloatVector.fromArray(S, a, i).intoArray(b, i);
+    }
+    for (; i < a.length; i++) {
+      b[i] = a[i];
+    }
+  }
+}
