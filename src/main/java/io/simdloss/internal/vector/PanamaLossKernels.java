@@ -68,7 +68,9 @@ import jdk.incubator.vector.VectorShuffle;
  * (a 2-core VM with run-to-run noise of 10-20%; logSumExp is within 4%, the others no slower).
  * All four methods are one flat method each: the combination is written out, because a helper C2 declined
  * to inline (its node budget is spent by 16 accumulators at 128 bits) boxed the vectors (crossEntropy at
- * 128 bits went from 113 to 1,270 ns).
+ * 128 bits went from 113 to 1,270 ns). The fused {@link #mapSum} kernels of the cheap pointwise losses follow
+ * the same order in {@code PanamaMapSum}, generated per op by {@code gen_PanamaMapSum.py} (why generated, and
+ * why their terms are pasted rather than called: the generator's docstring).
  *
  * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
  * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element
