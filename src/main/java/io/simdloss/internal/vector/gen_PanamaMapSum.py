@@ -9,7 +9,7 @@ Why generated, and why the term is pasted at each use rather than called: a vect
 free when C2 inlines it. A shared helper with a switch over the ops (or one helper per op holding its gradient
 branch) is called once per vector, so C2 compiles it on its own first; its machine code then exceeds
 InlineSmallCode (2500 bytes), C2 refuses to inline it into the kernel ("already compiled into a big method"),
-calls it and boxes every vector: L2 64x1024 ran 4x slower with the switch, Huber and hinge forwardBackward 3-6x
+calls it and boxes every vector: L2 64x1024 ran 4x slower with the switch, Huber and hinge forwardBackward 3-4x
 slower with per-op helpers (JMH GradientCost, JDK 17). Pasted code has nothing to refuse.
 
 The loop: 64 logical lanes as four groups of 16 (one, two or four vectors); 16-element chunk k of the range goes
