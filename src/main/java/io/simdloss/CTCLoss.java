@@ -104,20 +104,13 @@ public final class CTCLoss extends Loss {
    */
   public float[] forward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths, Tensor sampleWeight,
       float[] out) {
-    checkPred(pred);
+    validate(pred, label, predLengths, labelLengths, sampleWeight, "out", out, false, null);
     int[] ps = pred.shapeView();
     boolean ntc = layout.equals("NTC");
     int samples = ntc ? ps[0] : ps[1];
     int frames = ntc ? ps[1] : ps[0];
     int classes = ps[2];
-    checkLabelShape(label, samples);
-    int labelAxis = batchAxis() == 0 ? 1 : 0;
-    int maxLabel = label.shapeView()[labelAxis];
-    Shapes.output("out", out, samples);
-    checkLengths("predLengths", predLengths, samples, frames, "T");
-    checkLengths("labelLengths", labelLengths, samples, maxLabel, "L");
-    checkLabelValues(label, labelLengths, samples, maxLabel, classes);
-    checkSampleWeight(sampleWeight, samples);
+    int maxLabel = label.shapeView()[batchAxis() == 0 ? 1 : 0];
 
     float[] p = pred.data();
     float[] l = label.data();
@@ -130,9 +123,7 @@ public final class CTCLoss extends Loss {
     CtcRecursion.Scratch scratch = CtcRecursion.Scratch.get();
     for (int n = 0; n < samples; n++) {
       int labelOffset = n * labelSampleStride;
-      int length = labelLengths != null
-          ? (int) labelLengths.data()[n]
-          : paddedLength(l, labelOffset, labelStride, maxLabel);
+      int length = labelLength(labelLengths, n, l, labelOffset, labelStride, maxLabel);
       int used = predLengths != null ? (int) predLengths.data()[n] : frames;
       double nll = CtcRecursion.negLogLikelihood(k, p, n * sampleStride, frameStride, classes, used, l,
           labelOffset, labelStride, length, scratch);
@@ -184,37 +175,20 @@ public final class CTCLoss extends Loss {
    */
   public float[] forwardBackward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths,
       Tensor sampleWeight, float[] loss, float[] grad) {
-    checkPred(pred);
+    validate(pred, label, predLengths, labelLengths, sampleWeight, "loss", loss, true, grad);
     int[] ps = pred.shapeView();
     boolean ntc = layout.equals("NTC");
     int samples = ntc ? ps[0] : ps[1];
     int frames = ntc ? ps[1] : ps[0];
     int classes = ps[2];
-    checkLabelShape(label, samples);
-    int labelAxis = batchAxis() == 0 ? 1 : 0;
-    int maxLabel = label.shapeView()[labelAxis];
-    Shapes.output("loss", loss, samples);
-    Shapes.output("grad", grad, pred.size());
-    if (grad == pred.data()) {
-      throw new IllegalArgumentException("grad: expected an array other than pred's data (pred is read while "
-          + "grad is written), got pred's own array");
-    }
-    if (grad == loss) {
-      throw new IllegalArgumentException("grad: expected an array other than loss, got the same array");
-    }
-    checkLengths("predLengths", predLengths, samples, frames, "T");
-    checkLengths("labelLengths", labelLengths, samples, maxLabel, "L");
-    checkLabelValues(label, labelLengths, samples, maxLabel, classes);
-    checkSampleWeight(sampleWeight, samples);
+    int maxLabel = label.shapeView()[batchAxis() == 0 ? 1 : 0];
 
     float[] l = label.data();
     int labelSampleStride = batchAxis() == 0 ? maxLabel : 1;
     int labelStride = batchAxis() == 0 ? 1 : samples;
     for (int n = 0; n < samples; n++) {
       int labelOffset = n * labelSampleStride;
-      int length = labelLengths != null
-          ? (int) labelLengths.data()[n]
-          : paddedLength(l, labelOffset, labelStride, maxLabel);
+      int length = labelLength(labelLengths, n, l, labelOffset, labelStride, maxLabel);
       int used = predLengths != null ? (int) predLengths.data()[n] : frames;
       long cells = CtcRecursion.latticeCells(used, length);
       if (cells > CtcRecursion.MAX_LATTICE_CELLS
@@ -233,9 +207,7 @@ public final class CTCLoss extends Loss {
     CtcRecursion.Scratch scratch = CtcRecursion.Scratch.get();
     for (int n = 0; n < samples; n++) {
       int labelOffset = n * labelSampleStride;
-      int length = labelLengths != null
-          ? (int) labelLengths.data()[n]
-          : paddedLength(l, labelOffset, labelStride, maxLabel);
+      int length = labelLength(labelLengths, n, l, labelOffset, labelStride, maxLabel);
       int used = predLengths != null ? (int) predLengths.data()[n] : frames;
       int offset = n * sampleStride;
       double upstream = w;
@@ -271,6 +243,42 @@ public final class CTCLoss extends Loss {
       nll *= sw.length == 1 ? sw[0] : sw[n];
     }
     return (float) (nll * w);
+  }
+
+  /**
+   * Validates a call's arguments, in this order (the first invalid one is named): pred, label's shape, the
+   * output {@code out} (named {@code outName}: N floats), with a gradient {@code grad} (pred's size, not pred's
+   * data, not {@code out}), predLengths, labelLengths, the label values, sampleWeight.
+   */
+  private void validate(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths, Tensor sampleWeight,
+      String outName, float[] out, boolean withGradient, float[] grad) {
+    checkPred(pred);
+    int[] ps = pred.shapeView();
+    boolean ntc = layout.equals("NTC");
+    int samples = ntc ? ps[0] : ps[1];
+    int frames = ntc ? ps[1] : ps[0];
+    checkLabelShape(label, samples);
+    int maxLabel = label.shapeView()[batchAxis() == 0 ? 1 : 0];
+    Shapes.output(outName, out, samples);
+    if (withGradient) {
+      Shapes.output("grad", grad, pred.size());
+      if (grad == pred.data()) {
+        throw new IllegalArgumentException("grad: expected an array other than pred's data (pred is read while "
+            + "grad is written), got pred's own array");
+      }
+      if (grad == out) {
+        throw new IllegalArgumentException("grad: expected an array other than " + outName + ", got the same array");
+      }
+    }
+    checkLengths("predLengths", predLengths, samples, frames, "T");
+    checkLengths("labelLengths", labelLengths, samples, maxLabel, "L");
+    checkLabelValues(label, labelLengths, samples, maxLabel, ps[2]);
+    checkSampleWeight(sampleWeight, samples);
+  }
+
+  /** Sample n's label length: labelLengths[n] when given, otherwise the padded length (first -1). */
+  private static int labelLength(Tensor labelLengths, int n, float[] label, int offset, int stride, int maxLabel) {
+    return labelLengths != null ? (int) labelLengths.data()[n] : paddedLength(label, offset, stride, maxLabel);
   }
 
   /** The index of the first -1 in the sample's label, or L when there is none. */
