@@ -62,6 +62,9 @@ public abstract class LabeledLoss extends Loss {
     int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
     int samples = samples(pred.shapeView(), batch);
     Shapes.output("out", out, samples);
+    if (sampleWeight == null && forwardRows(pred, label, batch, out)) {
+      return out;
+    }
     Workspace ws = Workspace.get();
     try {
       int[] lossShape = bind(ws, pred, label);
@@ -110,6 +113,16 @@ public abstract class LabeledLoss extends Loss {
       ws.release();
     }
     return loss;
+  }
+
+  /**
+   * A shortcut of {@link #forward(Tensor, Tensor, Tensor, float[])} without a sample weight, for the layouts where a
+   * loss computes each sample's value directly: returns false (the default) to take the general path, or
+   * validates the arguments as {@link #bind} does, writes {@code out} with the general path's bits, and returns
+   * true. pred, label, the batch axis and out are checked already.
+   */
+  boolean forwardRows(Tensor pred, Tensor label, int batchAxis, float[] out) {
+    return false;
   }
 
   /**

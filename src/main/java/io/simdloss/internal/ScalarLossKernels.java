@@ -281,11 +281,24 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public float max(float[] a, int ao, int n) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      max = Math.max(max, a[ao + i]);
+    // Four running maxima, not one: Math.max is exact and its result does not depend on the order (NaN wins,
+    // +0 > -0), and a single chain of Math.max (several instructions each for NaN and -0) is latency-bound. For
+    // the 10 classes of a softmax row this shortens the chain from 10 to 5 (3 + 2).
+    float m0 = Float.NEGATIVE_INFINITY;
+    float m1 = m0;
+    float m2 = m0;
+    float m3 = m0;
+    int i = 0;
+    for (int bound = n - n % 4; i < bound; i += 4) {
+      m0 = Math.max(m0, a[ao + i]);
+      m1 = Math.max(m1, a[ao + i + 1]);
+      m2 = Math.max(m2, a[ao + i + 2]);
+      m3 = Math.max(m3, a[ao + i + 3]);
     }
-    return max;
+    for (; i < n; i++) {
+      m0 = Math.max(m0, a[ao + i]);
+    }
+    return Math.max(Math.max(m0, m1), Math.max(m2, m3));
   }
 
   @Override

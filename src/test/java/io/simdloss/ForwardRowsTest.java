@@ -1,0 +1,52 @@
+package io.simdloss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The softmax cross-entropy shortcut for (batch, classes) rows without a sample weight against the general path,
+ * bit for bit. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
+ * multiplying each sum by exactly 1, must give the same bits: so any difference is the shortcut's. The values
+ * themselves are checked against float64 by {@code LossReferenceTest} and the golden corpus.
+ */
+class ForwardRowsTest {
+
+  @ParameterizedTest(name = "classes={0}")
+  @ValueSource(ints = {1, 2, 3, 7, 10, 15, 16, 17, 31, 64, 100, 1000})
+  void shortcutEqualsGeneralPath(int classes) {
+    SplittableRandom r = new SplittableRandom(classes);
+    for (int batch : new int[] {0, 1, 2, 5, 33}) {
+      float[] x = new float[batch * classes];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = r.nextInt(20) == 0 ? (r.nextBoolean() ? 95f : -200f) : (float) (r.nextGaussian() * 8);
+      }
+      float[] t = new float[batch];
+      for (int n = 0; n < batch; n++) {
+        t[n] = r.nextInt(classes);
+      }
+      Tensor pred = Tensor.of(x, batch, classes);
+      for (Tensor label : new Tensor[] {Tensor.of(t, batch), Tensor.of(t, batch, 1)}) {
+        for (Float weight : new Float[] {null, 2.5f, -0.75f}) {
+          for (boolean logits : new boolean[] {false, true}) {
+            for (int axis : new int[] {-1, 1}) {
+              SoftmaxCrossEntropyLoss.Builder b = SoftmaxCrossEntropyLoss.builder().axis(axis).fromLogits(logits);
+              if (weight != null) {
+                b.weight(weight);
+              }
+              SoftmaxCrossEntropyLoss loss = b.build();
+              float[] fast = loss.forward(pred, label);
+              float[] general = loss.forward(pred, label, Tensor.scalar(1f));
+              for (int n = 0; n < batch; n++) {
+                assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
+                    loss + " batch=" + batch + " label " + label + " sample " + n);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
