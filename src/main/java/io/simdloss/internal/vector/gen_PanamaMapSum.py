@@ -41,6 +41,7 @@ if (grad != null) {
   u.mul(sign(diff)).intoArray(grad, gi);
 }
 return diff.abs();"""),
+    # unitWithSignOf is sign where |diff| > c >= 0 (HuberLoss takes rho >= Float.MIN_NORMAL)
     ("huber", "HUBER", """\
 float halfRho = 0.5f * c;
 float halfInvRho = 0.5f / c;
