@@ -9,6 +9,7 @@ import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
 import static io.simdloss.internal.vector.PanamaLossKernels.relu;
 import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
 import static io.simdloss.internal.vector.PanamaLossKernels.sign;
+import static io.simdloss.internal.vector.PanamaLossKernels.unitWithSignOf;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
@@ -317,7 +318,7 @@ final class PanamaMapSum {
         FloatVector abs = diff.abs();
         VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
         if (grad != null) {
-          u.mul(diff.mul(invRho).blend(sign(diff), linear)).intoArray(grad, gi);
+          u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
         }
         acc0 = acc0.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
       }
@@ -330,7 +331,7 @@ final class PanamaMapSum {
           FloatVector abs = diff.abs();
           VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
           if (grad != null) {
-            u.mul(diff.mul(invRho).blend(sign(diff), linear)).intoArray(grad, gi);
+            u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
           }
           acc1 = acc1.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
         }
@@ -343,7 +344,7 @@ final class PanamaMapSum {
             FloatVector abs = diff.abs();
             VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
             if (grad != null) {
-              u.mul(diff.mul(invRho).blend(sign(diff), linear)).intoArray(grad, gi);
+              u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
             }
             acc2 = acc2.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
           }
@@ -355,7 +356,7 @@ final class PanamaMapSum {
             FloatVector abs = diff.abs();
             VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
             if (grad != null) {
-              u.mul(diff.mul(invRho).blend(sign(diff), linear)).intoArray(grad, gi);
+              u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
             }
             acc3 = acc3.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
           }
@@ -453,10 +454,11 @@ final class PanamaMapSum {
         FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
         int gi = p + dg;
         FloatVector h = x.mul(y).neg().add(c);
+        FloatVector r = relu(h);
         if (grad != null) {
-          reluGate(h, u.mul(y.neg())).intoArray(grad, gi);
+          reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
         }
-        acc0 = acc0.add(relu(h));
+        acc0 = acc0.add(r);
       }
       if (LANES <= 8) {
         {
@@ -464,10 +466,11 @@ final class PanamaMapSum {
           FloatVector y = FloatVector.fromArray(FLOATS, b, p + LANES + db);
           int gi = p + LANES + dg;
           FloatVector h = x.mul(y).neg().add(c);
+          FloatVector r = relu(h);
           if (grad != null) {
-            reluGate(h, u.mul(y.neg())).intoArray(grad, gi);
+            reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
           }
-          acc1 = acc1.add(relu(h));
+          acc1 = acc1.add(r);
         }
         if (LANES == 4) {
           {
@@ -475,20 +478,22 @@ final class PanamaMapSum {
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 2 * LANES + db);
             int gi = p + 2 * LANES + dg;
             FloatVector h = x.mul(y).neg().add(c);
+            FloatVector r = relu(h);
             if (grad != null) {
-              reluGate(h, u.mul(y.neg())).intoArray(grad, gi);
+              reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
             }
-            acc2 = acc2.add(relu(h));
+            acc2 = acc2.add(r);
           }
           {
             FloatVector x = FloatVector.fromArray(FLOATS, a, p + 3 * LANES);
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 3 * LANES + db);
             int gi = p + 3 * LANES + dg;
             FloatVector h = x.mul(y).neg().add(c);
+            FloatVector r = relu(h);
             if (grad != null) {
-              reluGate(h, u.mul(y.neg())).intoArray(grad, gi);
+              reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
             }
-            acc3 = acc3.add(relu(h));
+            acc3 = acc3.add(r);
           }
         }
       }

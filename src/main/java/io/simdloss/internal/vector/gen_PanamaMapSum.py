@@ -41,6 +41,7 @@ if (grad != null) {
   u.mul(sign(diff)).intoArray(grad, gi);
 }
 return diff.abs();"""),
+    # unitWithSignOf is sign where |diff| > c >= 0 (HuberLoss takes rho >= Float.MIN_NORMAL)
     ("huber", "HUBER", """\
 float halfRho = 0.5f * c;
 float halfInvRho = 0.5f / c;
@@ -50,15 +51,16 @@ FloatVector diff = x.sub(y);
 FloatVector abs = diff.abs();
 VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
 if (grad != null) {
-  u.mul(diff.mul(invRho).blend(sign(diff), linear)).intoArray(grad, gi);
+  u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
 }
 return abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear);"""),
     ("hinge", "HINGE", "", """\
 FloatVector h = x.mul(y).neg().add(c);
+FloatVector r = relu(h);
 if (grad != null) {
-  reluGate(h, u.mul(y.neg())).intoArray(grad, gi);
+  reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
 }
-return relu(h);"""),
+return r;"""),
     ("squaredHinge", "SQUARED_HINGE", "", """\
 FloatVector h = relu(x.mul(y).neg().add(c));
 if (grad != null) {
@@ -147,6 +149,7 @@ import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
 import static io.simdloss.internal.vector.PanamaLossKernels.relu;
 import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
 import static io.simdloss.internal.vector.PanamaLossKernels.sign;
+import static io.simdloss.internal.vector.PanamaLossKernels.unitWithSignOf;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 

@@ -156,6 +156,54 @@ class MapSumTest {
     }
   }
 
+  /**
+   * Where the hinge gradient is NaN it has Float.NaN's own bits (the scalar twin's reluGate returns that
+   * constant), also for NaN operands of the other sign, with a payload or signaling, and for inf * 0: the vector
+   * kernels make it as {@code relu(h) & 0x7fc00000} (PanamaLossKernels.reluGate). Raw bits, which the other
+   * checks here and in GradientKernelParityTest canonicalize. Fused (mapSum) and chunk kernel, both backends.
+   */
+  @Test
+  void hingeNaNGradientHasTheBitsOfFloatNaN() {
+    float[] nans = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7fc12345),
+        Float.intBitsToFloat(0xff812345), Float.intBitsToFloat(0x7f800001)};
+    SplittableRandom r = new SplittableRandom(11);
+    for (int n : new int[] {63, 64, 200, 1021}) {
+      float[] a = new float[n];
+      float[] b = new float[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = (float) (r.nextDouble() * 4 - 2);
+        b[i] = r.nextBoolean() ? 1f : -1f;
+        switch (r.nextInt(6)) {
+          case 0: a[i] = nans[r.nextInt(nans.length)]; break;
+          case 1: b[i] = nans[r.nextInt(nans.length)]; break;
+          case 2: a[i] = Float.POSITIVE_INFINITY; b[i] = 0f; break; // h = 1 - NaN
+          default: break;
+        }
+      }
+      float[] ups = new float[n];
+      Arrays.fill(ups, -0.75f);
+      for (LossKernels k : new LossKernels[] {SCALAR, CHOSEN}) {
+        float[] fused = new float[n];
+        float[] chunk = new float[n];
+        k.mapSum(PointwiseOp.HINGE, 1f, a, 0, b, 0, n, -0.75f, fused, 0);
+        k.hingeWithGradient(1f, a, 0, b, 0, ups, 0, new float[n], 0, chunk, 0, n);
+        int nanGradients = 0;
+        for (int i = 0; i < n; i++) {
+          for (float g : new float[] {fused[i], chunk[i]}) {
+            nanGradients += Float.isNaN(g) ? 1 : 0;
+            if (Float.isNaN(g) && Float.floatToRawIntBits(g) != Float.floatToRawIntBits(Float.NaN)) {
+              fail("hinge grad[" + i + "] n=" + n + " " + k.describe() + ": 0x"
+                  + Integer.toHexString(Float.floatToRawIntBits(g)) + " for a=" + a[i] + " b=" + b[i]);
+            }
+          }
+        }
+        if (nanGradients < n / 4) {
+          fail("hinge n=" + n + ": only " + nanGradients + " NaN gradients, the test checks too few");
+        }
+      }
+    }
+  }
+
   @Test
   void longRangesAndCompiledCode() {
     SplittableRandom r = new SplittableRandom(7);
