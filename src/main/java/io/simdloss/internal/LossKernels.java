@@ -156,7 +156,9 @@ public interface LossKernels {
 
   /**
    * Huber; gradient {@code up * ((a-b) * (1/rho))} where {@code |a-b| <= rho}, {@code up * sign(a-b)} beyond
-   * (both are +-1 at the boundary; {@code 1/rho} is rounded once, as {@code 2 * (0.5f/rho)}).
+   * (both are +-1 at the boundary; {@code 1/rho} is rounded once, as {@code 2 * (0.5f/rho)}). rho is a positive
+   * normal float ({@code HuberLoss} validates it): the vector kernels take the sign beyond rho as +-1 from the
+   * sign bit, which holds only where {@code |a-b| > rho >= 0}.
    */
   void huberWithGradient(float rho, float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
       float[] grad, int g, int n);
