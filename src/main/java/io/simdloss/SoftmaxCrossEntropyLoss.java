@@ -95,7 +95,8 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    * Sparse labels over (batch, classes) with the batch axis first: each sample is one class row, and its loss
    * {@code (shift - x[label]) + logSum} goes straight to {@code out} (the general path's mean over one element,
    * {@code (0d + loss) * weight}, the same bits) without the workspace and the sample reduction. A batch of one
-   * 10-class row is the latency case this is for; there the general path's bookkeeping took about half the call.
+   * 10-class row is the latency case this is for; there the general path's bookkeeping took about half the call
+   * ({@code VectorBackend.softmaxCe_1x10}, fastest iterations of three alternating runs: 128-133 -> 88-95 ns).
    */
   @Override
   final boolean forwardRows(Tensor pred, Tensor label, int batchAxis, float[] out) {

@@ -283,7 +283,8 @@ public final class ScalarLossKernels implements LossKernels {
   public float max(float[] a, int ao, int n) {
     // Four running maxima, not one: Math.max is exact and its result does not depend on the order (NaN wins,
     // +0 > -0), and a single chain of Math.max (several instructions each for NaN and -0) is latency-bound. For
-    // the 10 classes of a softmax row this shortens the chain from 10 to 5 (3 + 2).
+    // the 10 classes of a softmax row this shortens the chain from 10 to 5 (3 + 2): max of 10 floats 25-29 -> 22 ns
+    // (a JMH probe, session 4, JDK 17; single runs on a noisy host, so a small gain, but never a loss).
     float m0 = Float.NEGATIVE_INFINITY;
     float m1 = m0;
     float m2 = m0;
