@@ -181,10 +181,11 @@ final class PanamaMapSum {
         FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
         int gi = p + dg;
         FloatVector diff = x.sub(y);
+        FloatVector abs = diff.abs();
         if (grad != null) {
-          u.mul(sign(diff)).intoArray(grad, gi);
+          u.mul(sign(diff, abs)).intoArray(grad, gi);
         }
-        acc0 = acc0.add(diff.abs());
+        acc0 = acc0.add(abs);
       }
       if (LANES <= 8) {
         {
@@ -192,10 +193,11 @@ final class PanamaMapSum {
           FloatVector y = FloatVector.fromArray(FLOATS, b, p + LANES + db);
           int gi = p + LANES + dg;
           FloatVector diff = x.sub(y);
+          FloatVector abs = diff.abs();
           if (grad != null) {
-            u.mul(sign(diff)).intoArray(grad, gi);
+            u.mul(sign(diff, abs)).intoArray(grad, gi);
           }
-          acc1 = acc1.add(diff.abs());
+          acc1 = acc1.add(abs);
         }
         if (LANES == 4) {
           {
@@ -203,20 +205,22 @@ final class PanamaMapSum {
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 2 * LANES + db);
             int gi = p + 2 * LANES + dg;
             FloatVector diff = x.sub(y);
+            FloatVector abs = diff.abs();
             if (grad != null) {
-              u.mul(sign(diff)).intoArray(grad, gi);
+              u.mul(sign(diff, abs)).intoArray(grad, gi);
             }
-            acc2 = acc2.add(diff.abs());
+            acc2 = acc2.add(abs);
           }
           {
             FloatVector x = FloatVector.fromArray(FLOATS, a, p + 3 * LANES);
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 3 * LANES + db);
             int gi = p + 3 * LANES + dg;
             FloatVector diff = x.sub(y);
+            FloatVector abs = diff.abs();
             if (grad != null) {
-              u.mul(sign(diff)).intoArray(grad, gi);
+              u.mul(sign(diff, abs)).intoArray(grad, gi);
             }
-            acc3 = acc3.add(diff.abs());
+            acc3 = acc3.add(abs);
           }
         }
       }

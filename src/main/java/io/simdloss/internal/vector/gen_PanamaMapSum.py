@@ -37,10 +37,11 @@ if (grad != null) {
 return diff.mul(diff);"""),
     ("absoluteError", "ABSOLUTE_ERROR", "", """\
 FloatVector diff = x.sub(y);
+FloatVector abs = diff.abs();
 if (grad != null) {
-  u.mul(sign(diff)).intoArray(grad, gi);
+  u.mul(sign(diff, abs)).intoArray(grad, gi);
 }
-return diff.abs();"""),
+return abs;"""),
     # unitWithSignOf is sign where |diff| > c >= 0 (HuberLoss takes rho >= Float.MIN_NORMAL)
     ("huber", "HUBER", """\
 float halfRho = 0.5f * c;
