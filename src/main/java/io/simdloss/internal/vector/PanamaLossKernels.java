@@ -1140,6 +1140,15 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   /**
+   * The factor f with {@code f * y} the bits of {@code up * -y} wherever the hinge gradient keeps them (h > 0,
+   * so y is not NaN): -up, or up itself when up is NaN (x86 returns the NaN operand, quieted, so up * -y is
+   * up's NaN, not -up's). Broadcast once per call, it spares the fused hinge kernel a negation per vector.
+   */
+  static float negatedFactor(float up) {
+    return up != up ? up : -up;
+  }
+
+  /**
    * ScalarLossKernels.sign per lane where x is neither zero nor NaN (Huber's linear lanes, |x| > rho >= 0): +-1
    * with x's sign bit, made from the bits by an AND and an OR instead of sign's two compares and three blends. On
    * JDK 17 with AVX-512 a compare and a blend are four instructions each way (vcmpps into a k register, a

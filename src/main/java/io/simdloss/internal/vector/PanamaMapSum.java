@@ -6,6 +6,7 @@ import static io.simdloss.internal.vector.PanamaLossKernels.CHUNK;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
+import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
 import static io.simdloss.internal.vector.PanamaLossKernels.relu;
 import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
 import static io.simdloss.internal.vector.PanamaLossKernels.sign;
@@ -443,6 +444,7 @@ final class PanamaMapSum {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.mapSum(PointwiseOp.HINGE, c, a, ao, b, bo, n, up, grad, g);
     }
+    FloatVector negU = FloatVector.broadcast(FLOATS, negatedFactor(up));
     FloatVector u = FloatVector.broadcast(FLOATS, up);
     int db = bo - ao;
     int dg = g - ao;
@@ -460,7 +462,7 @@ final class PanamaMapSum {
         FloatVector h = x.mul(y).neg().add(c);
         FloatVector r = relu(h);
         if (grad != null) {
-          reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+          reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
         }
         acc0 = acc0.add(r);
       }
@@ -472,7 +474,7 @@ final class PanamaMapSum {
           FloatVector h = x.mul(y).neg().add(c);
           FloatVector r = relu(h);
           if (grad != null) {
-            reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+            reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
           }
           acc1 = acc1.add(r);
         }
@@ -484,7 +486,7 @@ final class PanamaMapSum {
             FloatVector h = x.mul(y).neg().add(c);
             FloatVector r = relu(h);
             if (grad != null) {
-              reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+              reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
             }
             acc2 = acc2.add(r);
           }
@@ -495,7 +497,7 @@ final class PanamaMapSum {
             FloatVector h = x.mul(y).neg().add(c);
             FloatVector r = relu(h);
             if (grad != null) {
-              reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+              reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
             }
             acc3 = acc3.add(r);
           }

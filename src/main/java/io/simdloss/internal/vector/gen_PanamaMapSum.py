@@ -55,11 +55,14 @@ if (grad != null) {
   u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
 }
 return abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear);"""),
-    ("hinge", "HINGE", "", """\
+    # -up once per call instead of -y per vector (see PanamaLossKernels.negatedFactor)
+    ("hinge", "HINGE", """\
+FloatVector negU = FloatVector.broadcast(FLOATS, negatedFactor(up));
+""", """\
 FloatVector h = x.mul(y).neg().add(c);
 FloatVector r = relu(h);
 if (grad != null) {
-  reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+  reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
 }
 return r;"""),
     ("squaredHinge", "SQUARED_HINGE", "", """\
@@ -147,6 +150,7 @@ import static io.simdloss.internal.vector.PanamaLossKernels.CHUNK;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
+import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
 import static io.simdloss.internal.vector.PanamaLossKernels.relu;
 import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
 import static io.simdloss.internal.vector.PanamaLossKernels.sign;
