@@ -6,6 +6,7 @@ import static io.simdloss.internal.vector.PanamaLossKernels.CHUNK;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
+import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
 import static io.simdloss.internal.vector.PanamaLossKernels.relu;
 import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
 import static io.simdloss.internal.vector.PanamaLossKernels.sign;
@@ -181,10 +182,11 @@ final class PanamaMapSum {
         FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
         int gi = p + dg;
         FloatVector diff = x.sub(y);
+        FloatVector abs = diff.abs();
         if (grad != null) {
-          u.mul(sign(diff)).intoArray(grad, gi);
+          u.mul(sign(diff, abs)).intoArray(grad, gi);
         }
-        acc0 = acc0.add(diff.abs());
+        acc0 = acc0.add(abs);
       }
       if (LANES <= 8) {
         {
@@ -192,10 +194,11 @@ final class PanamaMapSum {
           FloatVector y = FloatVector.fromArray(FLOATS, b, p + LANES + db);
           int gi = p + LANES + dg;
           FloatVector diff = x.sub(y);
+          FloatVector abs = diff.abs();
           if (grad != null) {
-            u.mul(sign(diff)).intoArray(grad, gi);
+            u.mul(sign(diff, abs)).intoArray(grad, gi);
           }
-          acc1 = acc1.add(diff.abs());
+          acc1 = acc1.add(abs);
         }
         if (LANES == 4) {
           {
@@ -203,20 +206,22 @@ final class PanamaMapSum {
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 2 * LANES + db);
             int gi = p + 2 * LANES + dg;
             FloatVector diff = x.sub(y);
+            FloatVector abs = diff.abs();
             if (grad != null) {
-              u.mul(sign(diff)).intoArray(grad, gi);
+              u.mul(sign(diff, abs)).intoArray(grad, gi);
             }
-            acc2 = acc2.add(diff.abs());
+            acc2 = acc2.add(abs);
           }
           {
             FloatVector x = FloatVector.fromArray(FLOATS, a, p + 3 * LANES);
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 3 * LANES + db);
             int gi = p + 3 * LANES + dg;
             FloatVector diff = x.sub(y);
+            FloatVector abs = diff.abs();
             if (grad != null) {
-              u.mul(sign(diff)).intoArray(grad, gi);
+              u.mul(sign(diff, abs)).intoArray(grad, gi);
             }
-            acc3 = acc3.add(diff.abs());
+            acc3 = acc3.add(abs);
           }
         }
       }
@@ -439,6 +444,7 @@ final class PanamaMapSum {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.mapSum(PointwiseOp.HINGE, c, a, ao, b, bo, n, up, grad, g);
     }
+    FloatVector negU = FloatVector.broadcast(FLOATS, negatedFactor(up));
     FloatVector u = FloatVector.broadcast(FLOATS, up);
     int db = bo - ao;
     int dg = g - ao;
@@ -456,7 +462,7 @@ final class PanamaMapSum {
         FloatVector h = x.mul(y).neg().add(c);
         FloatVector r = relu(h);
         if (grad != null) {
-          reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+          reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
         }
         acc0 = acc0.add(r);
       }
@@ -468,7 +474,7 @@ final class PanamaMapSum {
           FloatVector h = x.mul(y).neg().add(c);
           FloatVector r = relu(h);
           if (grad != null) {
-            reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+            reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
           }
           acc1 = acc1.add(r);
         }
@@ -480,7 +486,7 @@ final class PanamaMapSum {
             FloatVector h = x.mul(y).neg().add(c);
             FloatVector r = relu(h);
             if (grad != null) {
-              reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+              reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
             }
             acc2 = acc2.add(r);
           }
@@ -491,7 +497,7 @@ final class PanamaMapSum {
             FloatVector h = x.mul(y).neg().add(c);
             FloatVector r = relu(h);
             if (grad != null) {
-              reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+              reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
             }
             acc3 = acc3.add(r);
           }

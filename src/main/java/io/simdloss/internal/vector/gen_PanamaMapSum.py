@@ -37,10 +37,11 @@ if (grad != null) {
 return diff.mul(diff);"""),
     ("absoluteError", "ABSOLUTE_ERROR", "", """\
 FloatVector diff = x.sub(y);
+FloatVector abs = diff.abs();
 if (grad != null) {
-  u.mul(sign(diff)).intoArray(grad, gi);
+  u.mul(sign(diff, abs)).intoArray(grad, gi);
 }
-return diff.abs();"""),
+return abs;"""),
     # unitWithSignOf is sign where |diff| > c >= 0 (HuberLoss takes rho >= Float.MIN_NORMAL)
     ("huber", "HUBER", """\
 float halfRho = 0.5f * c;
@@ -54,11 +55,14 @@ if (grad != null) {
   u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
 }
 return abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear);"""),
-    ("hinge", "HINGE", "", """\
+    # -up once per call instead of -y per vector (see PanamaLossKernels.negatedFactor)
+    ("hinge", "HINGE", """\
+FloatVector negU = FloatVector.broadcast(FLOATS, negatedFactor(up));
+""", """\
 FloatVector h = x.mul(y).neg().add(c);
 FloatVector r = relu(h);
 if (grad != null) {
-  reluGate(h, r, u.mul(y.neg())).intoArray(grad, gi);
+  reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
 }
 return r;"""),
     ("squaredHinge", "SQUARED_HINGE", "", """\
@@ -146,6 +150,7 @@ import static io.simdloss.internal.vector.PanamaLossKernels.CHUNK;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
+import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
 import static io.simdloss.internal.vector.PanamaLossKernels.relu;
 import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
 import static io.simdloss.internal.vector.PanamaLossKernels.sign;

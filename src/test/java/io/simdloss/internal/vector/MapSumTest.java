@@ -204,6 +204,63 @@ class MapSumTest {
     }
   }
 
+  /**
+   * The fused L1 and hinge gradients have the raw bits of the unfused {@code ...WithGradient} kernel of the same
+   * backend, NaNs included (which the other checks canonicalize): L1's sign made from the loss term's abs
+   * (PanamaLossKernels.sign(x, abs)) and hinge's -up taken once per call (PanamaLossKernels.negatedFactor), also
+   * for NaN, infinite and zero upstream factors and NaN operands of either sign, with a payload or signaling.
+   * Not where up and L1's difference are both NaN: x86 returns the first of two NaN operands, and which one is
+   * first is the compiler's choice (the scalar twin's fused and unfused loops differ there).
+   */
+  @Test
+  void l1AndHingeGradientsHaveTheRawBitsOfTheUnfusedKernel() {
+    float[] nans = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7fc12345),
+        Float.intBitsToFloat(0xff812345), Float.intBitsToFloat(0x7f800001)};
+    float[] ups = {-0.75f, 0.25f, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, nans[0], nans[1],
+        nans[2], nans[3], nans[4]};
+    SplittableRandom r = new SplittableRandom(5);
+    for (PointwiseOp op : new PointwiseOp[] {PointwiseOp.ABSOLUTE_ERROR, PointwiseOp.HINGE}) {
+      for (int n : new int[] {64, 200, 1021}) {
+        float[] a = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = value(r, true);
+          b[i] = op == PointwiseOp.HINGE && r.nextBoolean() ? (r.nextBoolean() ? 1f : -1f) : value(r, true);
+          switch (r.nextInt(8)) {
+            case 0: a[i] = nans[r.nextInt(nans.length)]; break;
+            case 1: b[i] = nans[r.nextInt(nans.length)]; break;
+            case 2: b[i] = a[i]; break; // L1: diff +-0
+            default: break;
+          }
+        }
+        for (float up : ups) {
+          float[] u = new float[n];
+          Arrays.fill(u, up);
+          for (LossKernels k : new LossKernels[] {CHOSEN}) { // the vector kernels changed; see twoNaNs
+            float[] fused = new float[n];
+            float[] unfused = new float[n];
+            if (op == PointwiseOp.HINGE) {
+              k.mapSum(op, 1f, a, 0, b, 0, n, up, fused, 0);
+              k.hingeWithGradient(1f, a, 0, b, 0, u, 0, new float[n], 0, unfused, 0, n);
+            } else {
+              k.mapSum(op, 0f, a, 0, b, 0, n, up, fused, 0);
+              k.absoluteErrorWithGradient(a, 0, b, 0, u, 0, new float[n], 0, unfused, 0, n);
+            }
+            for (int i = 0; i < n; i++) {
+              boolean twoNaNs = op == PointwiseOp.ABSOLUTE_ERROR && up != up && Float.isNaN(a[i] - b[i]);
+              if (!twoNaNs && Float.floatToRawIntBits(fused[i]) != Float.floatToRawIntBits(unfused[i])) {
+                fail(op + " grad[" + i + "] n=" + n + " up=0x" + Integer.toHexString(Float.floatToRawIntBits(up))
+                    + " " + k.describe() + ": 0x" + Integer.toHexString(Float.floatToRawIntBits(fused[i]))
+                    + ", unfused 0x" + Integer.toHexString(Float.floatToRawIntBits(unfused[i])) + " for a=" + a[i]
+                    + " b=" + b[i]);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void longRangesAndCompiledCode() {
     SplittableRandom r = new SplittableRandom(7);
