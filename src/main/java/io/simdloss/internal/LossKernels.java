@@ -90,7 +90,10 @@ public interface LossKernels {
    */
   boolean fusesMapSum();
 
-  /** {@code max a[ao+i]} (Math.max semantics: NaN if any element is NaN); -inf for n == 0. */
+  /**
+   * {@code max a[ao+i]} (Math.max semantics: NaN if any element is NaN, which NaN unspecified; +0 above -0); -inf
+   * for n == 0.
+   */
   float max(float[] a, int ao, int n);
 
   /**
