@@ -46,6 +46,7 @@ class CanonicalReductionTest {
           int pick = r.nextInt(40);
           x[i] = pick == 0 ? -0f : pick == 1 ? 0f : pick == 2 ? Float.POSITIVE_INFINITY
               : pick == 3 ? Float.NEGATIVE_INFINITY : pick == 4 ? Float.NaN
+              : pick == 5 ? Float.intBitsToFloat(0xffc00321) // a NaN with the sign bit and a payload
               : (float) ((r.nextDouble() * 2 - 1) * 100);
           break;
         }
