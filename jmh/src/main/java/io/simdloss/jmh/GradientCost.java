@@ -29,8 +29,10 @@ import org.openjdk.jmh.annotations.State;
  * The cost of the gradient: {@code forwardBackward} next to {@code forward} for each loss, into caller-owned
  * buffers, on the issue's medium workloads (pointwise 64x1024, softmax CE and KLDiv 256x1000, triplet 256x128)
  * and both CTC workloads (N=32 T=200 C=30 L=40, N=8 T=100 C=5000 L=20). Read the ratio forwardBackward /
- * forward per loss within one run (goal: at most 1.5x, CTC 2.5x):
+ * forward per loss within one run (goal: at most 1.5x, CTC 2.5x). {@link GradientReport} runs each loss's pair back
+ * to back with several forks and prints the ratios; a plain run of the class does every forward first:
  * <pre>
+ * java -cp jmh/target/benchmarks.jar io.simdloss.jmh.GradientReport
  * java -jar jmh/target/benchmarks.jar GradientCost -wi 3 -w 1 -i 5 -r 1 -f 1
  * </pre>
  */
