@@ -62,7 +62,8 @@ public final class GradientReport {
       OptionsBuilder b = new OptionsBuilder();
       b.parent(cmd).include("io\\.simdloss\\.jmh\\.GradientCost\\.(forward|forwardBackward)$").param("loss", loss)
           .forks(forks).resultFormat(ResultFormatType.JSON).result(part.toString());
-      defaults(cmd, b);
+      // the settings of the README's gradient runs, where the command line does not set them
+      RunDefaults.apply(cmd, b, 3, TimeValue.milliseconds(300), 6, TimeValue.milliseconds(200));
       Collection<RunResult> results = new Runner(b.build()).run();
       json = QuickReport.concatJsonArrays(json, Files.readString(part));
       Files.delete(part);
@@ -101,22 +102,6 @@ public final class GradientReport {
     Files.writeString(dir.resolve("gradient-cost.txt"), out);
     Files.writeString(dir.resolve("gradient-cost.json"), json);
     System.out.println("JSON: " + dir.resolve("gradient-cost.json") + "\ntable: " + dir.resolve("gradient-cost.txt"));
-  }
-
-  /** The settings of the README's gradient runs, where the command line does not set them. */
-  private static void defaults(CommandLineOptions cmd, OptionsBuilder b) {
-    if (!cmd.getWarmupIterations().hasValue()) {
-      b.warmupIterations(3);
-    }
-    if (!cmd.getWarmupTime().hasValue()) {
-      b.warmupTime(TimeValue.milliseconds(300));
-    }
-    if (!cmd.getMeasurementIterations().hasValue()) {
-      b.measurementIterations(6);
-    }
-    if (!cmd.getMeasurementTime().hasValue()) {
-      b.measurementTime(TimeValue.milliseconds(200));
-    }
   }
 
   /** The {@code loss} values declared on {@link GradientCost#loss}. */

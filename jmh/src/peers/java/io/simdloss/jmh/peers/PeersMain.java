@@ -1,5 +1,6 @@
 package io.simdloss.jmh.peers;
 
+import io.simdloss.jmh.RunDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -45,18 +46,7 @@ public final class PeersMain {
     if (cmd.getIncludes().isEmpty()) {
       b.include("io\\.simdloss\\.jmh\\.peers\\.Peers\\.");
     }
-    if (!cmd.getWarmupIterations().hasValue()) {
-      b.warmupIterations(3);
-    }
-    if (!cmd.getWarmupTime().hasValue()) {
-      b.warmupTime(TimeValue.seconds(1));
-    }
-    if (!cmd.getMeasurementIterations().hasValue()) {
-      b.measurementIterations(5);
-    }
-    if (!cmd.getMeasurementTime().hasValue()) {
-      b.measurementTime(TimeValue.seconds(1));
-    }
+    RunDefaults.apply(cmd, b, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1));
     if (!cmd.getForkCount().hasValue()) {
       b.forks(1);
     }
