@@ -7,8 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The softmax cross-entropy shortcut for (batch, classes) rows without a sample weight against the general path,
- * bit for bit. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
+ * The row shortcuts without a sample weight (softmax cross-entropy's (batch, classes) rows, the cheap pointwise
+ * losses' contiguous samples with the batch axis first) against the general path, bit for bit. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
  * multiplying each sum by exactly 1, must give the same bits: so any difference is the shortcut's. The values
  * themselves are checked against float64 by {@code LossReferenceTest} and the golden corpus.
  */
@@ -44,6 +44,47 @@ class ForwardRowsTest {
                     loss + " batch=" + batch + " label " + label + " sample " + n);
               }
             }
+          }
+        }
+      }
+    }
+  }
+
+  /** Every loss with a pointwise op, each option that changes its terms or scale. */
+  static LabeledLoss[] pointwiseLosses() {
+    return new LabeledLoss[] {
+      new L2Loss(), L2Loss.builder().weight(-0.3f).build(),
+      new L1Loss(), L1Loss.builder().weight(3f).build(),
+      new HuberLoss(), HuberLoss.builder().rho(0.25f).weight(2f).build(),
+      new HingeLoss(), HingeLoss.builder().margin(0.5f).build(),
+      new SquaredHingeLoss(), SquaredHingeLoss.builder().margin(2f).weight(0.1f).build()
+    };
+  }
+
+  @ParameterizedTest(name = "perSample={0}")
+  @ValueSource(ints = {1, 2, 3, 7, 10, 15, 16, 17, 31, 63, 64, 65, 100, 1000, 1500})
+  void pointwiseShortcutEqualsGeneralPath(int perSample) {
+    SplittableRandom r = new SplittableRandom(1000 + perSample);
+    for (int batch : new int[] {0, 1, 2, 5, 33}) {
+      float[] x = new float[batch * perSample];
+      float[] y = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) (r.nextGaussian() * 2);
+        y[i] = r.nextBoolean() ? (float) r.nextGaussian() : (r.nextBoolean() ? 1f : -1f);
+      }
+      // rank 2, and the same data as rank 3 with the sample split in two axes where it can be
+      int[][] shapes = perSample % 3 == 0
+          ? new int[][] {{batch, perSample}, {batch, 3, perSample / 3}}
+          : new int[][] {{batch, perSample}, {batch, perSample, 1}};
+      for (int[] shape : shapes) {
+        Tensor pred = Tensor.of(x, shape);
+        Tensor label = Tensor.of(y, shape);
+        for (LabeledLoss loss : pointwiseLosses()) {
+          float[] fast = loss.forward(pred, label);
+          float[] general = loss.forward(pred, label, Tensor.scalar(1f));
+          for (int n = 0; n < batch; n++) {
+            assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
+                loss + " shape " + java.util.Arrays.toString(shape) + " sample " + n);
           }
         }
       }
