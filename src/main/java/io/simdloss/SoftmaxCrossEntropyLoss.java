@@ -110,6 +110,10 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
     float[] x = pred.data();
     float[] target = label.data();
     double scale = scale();
+    if (!fromLogits && classes < SEQUENTIAL_CLASSES && out.length >= MIN_TRANSPOSED_ROWS) {
+      forwardRowsTransposed(k, x, target, classes, scale, out);
+      return true;
+    }
     for (int n = 0, base = 0; n < out.length; n++, base += classes) {
       float shift = fromLogits ? 0f : ScalarLossKernels.finiteOrZero(k.max(x, base, classes));
       float logSum = fromLogits ? 0f : k.logSumExp(x, base, classes, shift);
@@ -117,6 +121,52 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       out[n] = (float) ((0d + loss) * scale);
     }
     return true;
+  }
+
+  /**
+   * Below this many classes a row's sum of exps is sequential in the canonical order, as it is per lane in
+   * {@link LossKernels#logSumExpStrided}: only there do the two give the same bits.
+   */
+  static final int SEQUENTIAL_CLASSES = 16;
+
+  /** From this many short rows, {@link #forwardRowsTransposed} replaces the row loop. */
+  static final int MIN_TRANSPOSED_ROWS = 16;
+
+  /** Rows per transposed block: 64 rows of at most 15 classes fill at most 960 floats of the workspace's chunk. */
+  private static final int TRANSPOSED_BLOCK = 64;
+
+  /**
+   * {@link #forwardRows} for many rows of fewer than 16 classes: a block of rows is copied class-major into the
+   * workspace, and {@link LossKernels#logSumExpStrided} computes every row's shift and log-sum-exp with one row
+   * per vector lane (the max over the classes, then the exps summed class by class from 0 and the log: per lane
+   * the same operations, in the same order, as the row loop's {@code max} and {@code logSumExp} for fewer than 16
+   * classes, so the same bits). The row loop is one dependency chain per row (max, ten exps, a sequential sum, a
+   * log) that the processor cannot overlap much with the next row's; the lanes do 16 rows at once.
+   */
+  private void forwardRowsTransposed(LossKernels k, float[] x, float[] target, int classes, double scale,
+      float[] out) {
+    Workspace ws = Workspace.get();
+    try {
+      float[] t = ws.chunk;
+      float[] shifts = ws.aux;
+      float[] logSums = ws.aux3;
+      for (int first = 0; first < out.length; first += TRANSPOSED_BLOCK) {
+        int rows = Math.min(TRANSPOSED_BLOCK, out.length - first);
+        for (int j = 0, from = first * classes; j < rows; j++) {
+          for (int c = 0; c < classes; c++) {
+            t[c * rows + j] = x[from++];
+          }
+        }
+        k.logSumExpStrided(t, 0, classes, rows, shifts, logSums, 0, rows);
+        for (int j = 0; j < rows; j++) {
+          int n = first + j;
+          float loss = (shifts[j] - x[n * classes + (int) target[n]]) + logSums[j];
+          out[n] = (float) ((0d + loss) * scale);
+        }
+      }
+    } finally {
+      ws.release();
+    }
   }
 
   private static void checkSparseLabel(Tensor label, int[] shape, int classAxis) {
