@@ -66,7 +66,7 @@ public abstract class PointwiseLoss extends LabeledLoss {
     for (int n = 0, start = 0; n < samples; n++) {
       double sum = 0d;
       for (int end = start + perSample; start < end; ) {
-        int take = Math.min(end, (start / Workspace.CHUNK + 1) * Workspace.CHUNK) - start;
+        int take = Workspace.partInChunk(start, end);
         // below 16 elements mapSum is addTerms from 0 in either backend (the canonical order's sequential
         // tail); called directly, it skips two dispatches per row
         sum += take < 16 ? ScalarLossKernels.addTerms(0f, op, c, a, start, b, start, take, 0f, null, 0)

@@ -118,7 +118,7 @@ public final class TripletLoss extends Loss {
           int start = (o * samples + n) * inner;
           int end = start + inner;
           while (start < end) {
-            int take = Math.min(end, (start / Workspace.CHUNK + 1) * Workspace.CHUNK) - start;
+            int take = Workspace.partInChunk(start, end);
             k.tripletTerm(p, start, q, start, r, start, chunk, 0, take);
             sum += k.sum(chunk, 0, take);
             start += take;

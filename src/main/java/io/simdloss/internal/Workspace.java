@@ -70,6 +70,14 @@ public final class Workspace {
     return LOCAL.get();
   }
 
+  /**
+   * How many of the flat elements {@code [start, end)} lie in start's chunk of {@link #CHUNK}: the length of the
+   * part the general path sums before the next chunk begins.
+   */
+  public static int partInChunk(int start, int end) {
+    return Math.min(end, (start / CHUNK + 1) * CHUNK) - start;
+  }
+
   /** A buffer of at least n floats for the cache (grown, never shrunk). */
   public float[] cache(int n) {
     if (cache.length < n) {
