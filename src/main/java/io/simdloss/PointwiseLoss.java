@@ -69,7 +69,7 @@ public abstract class PointwiseLoss extends LabeledLoss {
         int take = Workspace.partInChunk(start, end);
         // below 16 elements mapSum is addTerms from 0 in either backend (the canonical order's sequential
         // tail); called directly, it skips two dispatches per row
-        sum += take < 16 ? ScalarLossKernels.addTerms(0f, op, c, a, start, b, start, take, 0f, null, 0)
+        sum += take < LossKernels.SEQUENTIAL_BELOW ? ScalarLossKernels.addTerms(0f, op, c, a, start, b, start, take, 0f, null, 0)
             : k.mapSum(op, c, a, start, b, start, take, 0f, null, 0);
         start += take;
       }

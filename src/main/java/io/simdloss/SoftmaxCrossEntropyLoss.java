@@ -127,7 +127,7 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    * Below this many classes a row's sum of exps is sequential in the canonical order, as it is per lane in
    * {@link LossKernels#logSumExpStrided}: only there do the two give the same bits.
    */
-  static final int SEQUENTIAL_CLASSES = 16;
+  static final int SEQUENTIAL_CLASSES = LossKernels.SEQUENTIAL_BELOW;
 
   /** From this many short rows, {@link #forwardRowsTransposed} replaces the row loop. */
   static final int MIN_TRANSPOSED_ROWS = 16;

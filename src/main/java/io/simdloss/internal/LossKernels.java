@@ -11,6 +11,12 @@ package io.simdloss.internal;
  * validate (the facade has done so) and never write to their inputs.
  */
 public interface LossKernels {
+  /**
+   * Ranges shorter than this are summed sequentially from +0f in the canonical order (see the implementations'
+   * class comments): a facade that sums such a range itself, in that order, gets the kernels' bits.
+   */
+  int SEQUENTIAL_BELOW = 16;
+
 
   /** A short description such as {@code vector 512-bit} or {@code scalar (forced by -Dsimdloss.backend)}. */
   String describe();
