@@ -48,6 +48,10 @@ class GoldenBitsTest {
   /** A subset for the heavier combinations. */
   static final int[] SOME_SIZES = {1, 16, 17, 65, 129, 1025};
   static final int N = 3;
+  /** Samples of the short-sample cases: 13 groups of eight and 3 more. */
+  static final int MANY = 107;
+  /** Per-sample sizes of the short-sample cases; 10 and 15 make samples straddle the 1024-element chunks. */
+  static final int[] SHORT_SIZES = {1, 3, 10, 15};
 
   private final Map<String, Supplier<float[]>> cases = new LinkedHashMap<>();
   private long elements;
@@ -152,6 +156,13 @@ class GoldenBitsTest {
     // rank 3, batch axis in the middle
     addPointwise(loss + "/4xN" + N + "x33/batchAxis1", f, predKind, labelKind, new int[] {4, N, 33}, 1, null,
         null);
+    // many short samples, without a weight and with one per sample
+    for (int d : SHORT_SIZES) {
+      int[] shape = {MANY, d};
+      addPointwise(loss + "/N" + MANY + "xD" + d, f, predKind, labelKind, shape, 0, null, null);
+      addPointwise(loss + "/N" + MANY + "xD" + d + "/sw-sample", f, predKind, labelKind, shape, 0, null,
+          new int[] {MANY, 1});
+    }
   }
 
   private void addPointwise(String name, Pointwise f, int predKind, int labelKind, int[] shape, int batchAxis,
