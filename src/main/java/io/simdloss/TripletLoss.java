@@ -2,6 +2,7 @@ package io.simdloss;
 
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.SampleReduction;
+import io.simdloss.internal.ScalarLossKernels;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
 
@@ -50,6 +51,11 @@ public final class TripletLoss extends Loss {
     int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
     int samples = pred.dim(batch);
     Shapes.output("out", out, samples);
+    if (batch == 0 && samples > 0 && samples <= PointwiseLoss.ROW_SHORTCUT_MAX_SAMPLES
+        && pred.size() / samples < LossKernels.SEQUENTIAL_BELOW) {
+      forwardShortRows(pred.data(), positive.data(), negative.data(), pred.size() / samples, out);
+      return out;
+    }
     Workspace ws = Workspace.get();
     try {
       ws.a = pred.data();
@@ -64,6 +70,25 @@ public final class TripletLoss extends Loss {
       ws.release();
     }
     return out;
+  }
+
+  /**
+   * {@link #forward} for a few samples of fewer than 16 elements with the batch axis first, as the pointwise
+   * losses' row shortcut ({@code PointwiseLoss.forwardRows}): each sample summed straight from the operands, with
+   * no workspace and no element buffer. The general path's bits: the sample is cut where the 1024-element chunks
+   * end, each part (fewer than 16 terms: a sequential sum from 0 in the canonical order) added in double from 0.
+   */
+  private void forwardShortRows(float[] p, float[] q, float[] r, int inner, float[] out) {
+    double w = weightOrOne();
+    for (int n = 0, start = 0; n < out.length; n++) {
+      double sum = 0d;
+      for (int end = start + inner; start < end; ) {
+        int take = Workspace.partInChunk(start, end);
+        sum += ScalarLossKernels.addTripletTerms(0f, p, start, q, start, r, start, take);
+        start += take;
+      }
+      out[n] = (float) (Math.max(sum + margin, 0d) * w);
+    }
   }
 
   /**

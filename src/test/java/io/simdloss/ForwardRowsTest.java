@@ -8,7 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The row shortcuts without a sample weight (softmax cross-entropy's (batch, classes) rows, the cheap pointwise
- * losses' contiguous samples with the batch axis first) against the general path, bit for bit. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
+ * losses' contiguous samples with the batch axis first, triplet's short samples) against the general path, bit
+ * for bit. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
  * multiplying each sum by exactly 1, must give the same bits: so any difference is the shortcut's. The values
  * themselves are checked against float64 by {@code LossReferenceTest} and the golden corpus.
  */
@@ -85,6 +86,44 @@ class ForwardRowsTest {
           for (int n = 0; n < batch; n++) {
             assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
                 loss + " shape " + java.util.Arrays.toString(shape) + " sample " + n);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Triplet's short-row forward (up to 4 samples of fewer than 16 elements) against the loss that
+   * forwardBackward forms in its own sample loop, which has no shortcut: bit for bit.
+   */
+  @ParameterizedTest(name = "perSample={0}")
+  @ValueSource(ints = {1, 2, 3, 7, 10, 15, 16, 17, 31, 64, 1000, 1500})
+  void tripletShortcutEqualsForwardBackwardLoss(int perSample) {
+    SplittableRandom r = new SplittableRandom(2000 + perSample);
+    TripletLoss[] losses = {new TripletLoss(), TripletLoss.builder().margin(0.25f).weight(-1.5f).build(),
+        TripletLoss.builder().margin(40f).weight(0.3f).build()};
+    for (int batch : new int[] {0, 1, 2, 3, 4, 5, 33}) {
+      float[][] data = new float[3][batch * perSample];
+      for (float[] d : data) {
+        for (int i = 0; i < d.length; i++) {
+          d[i] = (float) (r.nextGaussian() * 2);
+        }
+      }
+      int[][] shapes = perSample % 3 == 0
+          ? new int[][] {{batch, perSample}, {batch, 3, perSample / 3}}
+          : new int[][] {{batch, perSample}, {batch, perSample, 1}};
+      for (int[] shape : shapes) {
+        Tensor p = Tensor.of(data[0], shape);
+        Tensor q = Tensor.of(data[1], shape);
+        Tensor n = Tensor.of(data[2], shape);
+        for (TripletLoss loss : losses) {
+          float[] fast = loss.forward(p, q, n);
+          float[] reference = new float[batch];
+          float[][] grads = new float[3][p.size()];
+          loss.forwardBackward(p, q, n, reference, grads[0], grads[1], grads[2]);
+          for (int i = 0; i < batch; i++) {
+            assertEquals(Float.floatToIntBits(reference[i]), Float.floatToIntBits(fast[i]),
+                loss + " shape " + java.util.Arrays.toString(shape) + " sample " + i);
           }
         }
       }

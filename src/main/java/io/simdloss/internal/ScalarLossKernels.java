@@ -134,11 +134,27 @@ public final class ScalarLossKernels implements LossKernels {
   @Override
   public void tripletTerm(float[] p, int po, float[] q, int qo, float[] r, int ro, float[] dst, int d, int n) {
     for (int i = 0; i < n; i++) {
-      float x = p[po + i];
-      float dq = x - q[qo + i];
-      float dr = x - r[ro + i];
-      dst[d + i] = dq * dq - dr * dr;
+      dst[d + i] = tripletTerm(p[po + i], q[qo + i], r[ro + i]);
     }
+  }
+
+  /**
+   * {@code s} plus the triplet terms of elements {@code [0, n)} added one at a time in increasing order: from
+   * {@code s = 0} and for {@code n} below {@link #SEQUENTIAL_BELOW}, {@code sum} over {@code tripletTerm}'s output
+   * in either backend, bit for bit.
+   */
+  public static float addTripletTerms(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, int n) {
+    for (int i = 0; i < n; i++) {
+      s += tripletTerm(p[po + i], q[qo + i], r[ro + i]);
+    }
+    return s;
+  }
+
+  /** {@code (x - y)^2 - (x - z)^2}, with the vector kernel's operations. */
+  private static float tripletTerm(float x, float y, float z) {
+    float dq = x - y;
+    float dr = x - z;
+    return dq * dq - dr * dr;
   }
 
   @Override
