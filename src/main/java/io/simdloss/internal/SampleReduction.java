@@ -98,6 +98,13 @@ public final class SampleReduction {
     if (size == 0) {
       return;
     }
+    if (weight == null && batchAxis == 0 && size <= Workspace.CHUNK
+        && size / samples < LossKernels.SEQUENTIAL_BELOW) {
+      // a few short samples (1x10): the one chunk, its runs the samples, without the run bookkeeping below
+      fillChunk(ws, source, gradient, 0, size, false);
+      addShortRuns(ws.chunk, 0, size / samples, samples, null, 0, 0, sums, 0);
+      return;
+    }
 
     // Weight strides aligned to the loss's dimensions (0 where the weight broadcasts).
     int[] wStride = ws.weightStrides;
@@ -160,15 +167,8 @@ public final class SampleReduction {
         && runLength < LossKernels.SEQUENTIAL_BELOW;
     for (int start = 0; start < size; start += Workspace.CHUNK) {
       int len = Math.min(Workspace.CHUNK, size - start);
-      if (op != null) {
-        // nothing to produce: mapSum reads ws.a and ws.b below
-      } else if (gradient == null) {
-        source.fill(ws, start, len, chunk);
-      } else {
-        if (weight != null || start == 0) {
-          upstream(ws, start, len, ws.up, 0); // without a sample weight it is one constant: filled once
-        }
-        gradient.fillWithGradient(ws, start, len, chunk, ws.up);
+      if (op == null) { // else nothing to produce: mapSum reads ws.a and ws.b below
+        fillChunk(ws, source, gradient, start, len, weight != null);
       }
       int p = 0;
       while (p < len) {
@@ -217,6 +217,23 @@ public final class SampleReduction {
         }
       }
     }
+  }
+
+  /**
+   * Produces loss elements {@code [start, start+len)} into {@code ws.chunk}, and their gradient when
+   * {@code gradient} is not null. The upstream factors are computed for every chunk when they vary with a sample
+   * weight ({@code weighted}), else once, for the first chunk: without a sample weight they are one constant.
+   */
+  private static void fillChunk(Workspace ws, ElementSource source, GradientSource gradient, int start, int len,
+      boolean weighted) {
+    if (gradient == null) {
+      source.fill(ws, start, len, ws.chunk);
+      return;
+    }
+    if (weighted || start == 0) {
+      upstream(ws, start, len, ws.up, 0);
+    }
+    gradient.fillWithGradient(ws, start, len, ws.chunk, ws.up);
   }
 
   /**
