@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The row shortcuts without a sample weight (softmax cross-entropy's (batch, classes) rows, the cheap pointwise
- * losses' contiguous samples with the batch axis first, triplet's short samples) against the general path, bit
- * for bit. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
+ * losses' contiguous samples with the batch axis first) against the general path, bit for bit; triplet's short
+ * samples against the loss that forwardBackward forms in its own sample loop. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
  * multiplying each sum by exactly 1, must give the same bits: so any difference is the shortcut's. The values
  * themselves are checked against float64 by {@code LossReferenceTest} and the golden corpus.
  */

@@ -162,7 +162,11 @@ class GoldenBitsTest {
       addPointwise(loss + "/N" + MANY + "xD" + d, f, predKind, labelKind, shape, 0, null, null);
       addPointwise(loss + "/N" + MANY + "xD" + d + "/sw-sample", f, predKind, labelKind, shape, 0, null,
           new int[] {MANY, 1});
+      addPointwise(loss + "/N" + MANY + "xD" + d + "/sw-scalar", f, predKind, labelKind, shape, 0, null,
+          new int[0]);
     }
+    addPointwise(loss + "/N" + MANY + "x2x5/sw-sample", f, predKind, labelKind, new int[] {MANY, 2, 5}, 0, null,
+        new int[] {MANY, 1, 1});
   }
 
   private void addPointwise(String name, Pointwise f, int predKind, int labelKind, int[] shape, int batchAxis,

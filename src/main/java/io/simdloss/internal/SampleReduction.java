@@ -9,7 +9,9 @@ package io.simdloss.internal;
  * at once. The flat order is cut into <em>runs</em>: stretches that belong to one sample and over which the
  * sample weight is either absent, one constant, or a contiguous stretch of its own data. A run is reduced by
  * one kernel call ({@code sum}, or {@code dot} with the weights), whatever the shape; the loop over runs walks
- * an odometer over the dimensions in front of the run.
+ * an odometer over the dimensions in front of the run. Runs shorter than {@link LossKernels#SEQUENTIAL_BELOW}
+ * that are whole samples (batch axis first) are summed several at a time instead ({@code addShortRuns}, the
+ * same bits), and a loss tensor of such samples that fits in one chunk skips the odometer altogether.
  *
  * <p>Run sums accumulate per sample in double, so the float error of a kernel spans at most one chunk.
  */
@@ -100,7 +102,8 @@ public final class SampleReduction {
     }
     if (weight == null && batchAxis == 0 && size <= Workspace.CHUNK
         && size / samples < LossKernels.SEQUENTIAL_BELOW) {
-      // a few short samples (1x10): the one chunk, its runs the samples, without the run bookkeeping below
+      // short samples that fit in one chunk (1x10, 32x10): the chunk's runs are the samples, summed without
+      // the run bookkeeping below
       fillChunk(ws, source, gradient, 0, size, false);
       addShortRuns(ws.chunk, 0, size / samples, samples, null, 0, 0, sums, 0);
       return;
