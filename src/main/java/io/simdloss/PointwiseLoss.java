@@ -30,8 +30,10 @@ public abstract class PointwiseLoss extends LabeledLoss {
    * alternating runs, ns (`VectorBackend.(l2|hinge|huber)_(1x10|32x10) -wi 3 -w 300ms -i 8 -r 200ms -f 1`),
    * general -> shortcut: 1x10 L2 60-66 -> 22-33, hinge 73-97 -> 28-29, Huber 64-68 -> 27-38; 32x10 L2 417-421 ->
    * 498-512, hinge 435-444 -> 595-683, Huber 508-745 -> 583-588: about 50 ns saved per call, 4-8 ns lost per
-   * sample, so the break-even is 6-10 samples. Measured before session 6's short-sample sums in the general
-   * path (32x10 L2 about 256 ns since), which move the break-even lower; not re-measured.
+   * sample, so the break-even is 6-10 samples. Re-measured after session 6's short-sample sums in the general
+   * path, (batch, 10) around the limit (a throwaway probe, {@code -wi 3 -w 300ms -i 6 -r 200ms -f 2}, two runs,
+   * ns): L2 at 4 samples (shortcut) 68-91, at 5 (general) 115-117, at 8 114-158; hinge 131-135, 129-156,
+   * 168-178. So 4 still holds: at most even with the general path one sample later.
    */
   static final int ROW_SHORTCUT_MAX_SAMPLES = 4;
 
