@@ -75,18 +75,14 @@ public final class TripletLoss extends Loss {
   /**
    * {@link #forward} for a few samples of fewer than 16 elements with the batch axis first, as the pointwise
    * losses' row shortcut ({@code PointwiseLoss.forwardRows}): each sample summed straight from the operands, with
-   * no workspace and no element buffer. The general path's bits: the sample is cut where the 1024-element chunks
-   * end, each part (fewer than 16 terms: a sequential sum from 0 in the canonical order) added in double from 0.
+   * no workspace and no element buffer. The general path's bits: at most 60 elements lie in its first
+   * 1024-element chunk, so each sample is one run of fewer than 16 terms, a sequential float sum from 0 in the
+   * canonical order, added in double to 0.
    */
   private void forwardShortRows(float[] p, float[] q, float[] r, int inner, float[] out) {
     double w = weightOrOne();
-    for (int n = 0, start = 0; n < out.length; n++) {
-      double sum = 0d;
-      for (int end = start + inner; start < end; ) {
-        int take = Workspace.partInChunk(start, end);
-        sum += ScalarLossKernels.addTripletTerms(0f, p, start, q, start, r, start, take);
-        start += take;
-      }
+    for (int n = 0, start = 0; n < out.length; n++, start += inner) {
+      double sum = 0d + ScalarLossKernels.addTripletTerms(0f, p, start, q, start, r, start, inner);
       out[n] = (float) (Math.max(sum + margin, 0d) * w);
     }
   }
