@@ -77,7 +77,10 @@ public class ReproducibilityCallCost {
     return reduceLanesDot(x, xo, y, yo, n);
   }
 
-  /** ReproducibilityCost.dot_reduceLanes's code: four accumulators, whole vectors, reduceLanes, scalar tail. */
+  /**
+   * The {@code reduceLanes} dot of {@link ReproducibilityCost#dot_reduceLanes} (which calls it, force-inlined):
+   * four accumulators, whole vectors, {@code reduceLanes(ADD)}, a scalar tail.
+   */
   @CompilerControl(CompilerControl.Mode.INLINE)
   static float reduceLanesDot(float[] x, int xo, float[] y, int yo, int n) {
     FloatVector a0 = FloatVector.zero(S);

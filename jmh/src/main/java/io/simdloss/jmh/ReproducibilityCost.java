@@ -158,26 +158,8 @@ public class ReproducibilityCost {
 
   @Benchmark
   public float dot_reduceLanes() {
-    FloatVector a0 = FloatVector.zero(S);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    int l = S.length();
-    int i = 0;
-    for (int bound = n - n % (4 * l); i < bound; i += 4 * l) {
-      a0 = FloatVector.fromArray(S, x, o + i).fma(FloatVector.fromArray(S, y, o + i), a0);
-      a1 = FloatVector.fromArray(S, x, o + i + l).fma(FloatVector.fromArray(S, y, o + i + l), a1);
-      a2 = FloatVector.fromArray(S, x, o + i + 2 * l).fma(FloatVector.fromArray(S, y, o + i + 2 * l), a2);
-      a3 = FloatVector.fromArray(S, x, o + i + 3 * l).fma(FloatVector.fromArray(S, y, o + i + 3 * l), a3);
-    }
-    for (int bound = S.loopBound(n); i < bound; i += l) {
-      a0 = FloatVector.fromArray(S, x, o + i).fma(FloatVector.fromArray(S, y, o + i), a0);
-    }
-    float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      s = Math.fma(x[o + i], y[o + i], s);
-    }
-    return s;
+    // four accumulators, whole vectors, reduceLanes(ADD), a scalar tail; force-inlined, as code written here would be
+    return ReproducibilityCallCost.reduceLanesDot(x, o, y, o, n);
   }
 
   @Benchmark

@@ -26,8 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the ratio is taken within the round.
  *
  * <p>Within a fork the host switches between two speeds from one 200 ms iteration to the next (dot, n = 100, one
- * fork of 8 iterations: 42.3 39.0 43.1 24.1 24.5 27.5 28.0 22.3 ns; the baseline the same way, about 25 or 35-48), so a
- * median says how much of the time the host was slow. The verdict therefore takes the ratio of the fastest
+ * fork of 8 iterations: 42.3 39.0 43.1 24.1 24.5 27.5 28.0 22.3 ns; the baseline the same way, about 25 or
+ * 35-48), so a median says how much of the time the host was slow. The verdict therefore takes the ratio of the fastest
  * iterations of all rounds (the minimum is the estimator least moved by a noise that only ever adds time: Chen and
  * Revels, "Robust benchmarking in noisy environments", 2016, as Julia's BenchmarkTools does), against issue #3's
  * bound (1.10). The table also gives the median of the rounds' ratios (each round's canonical median iteration
@@ -40,9 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * {@code -p kernel=} selects kernels (sum, dot, crossEntropy, logSumExp), {@code -p n=} the sizes (default
  * {@link #SIZES}), {@code -f} the rounds (default {@link #ROUNDS}); other JMH options pass through (for example
- * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -XX:ObjectAlignmentInBytes=64 -XX:MaxVectorSize=32"}
- * for 256 bits). One fork takes about 3 s, so the default run of 4 kernels x 5 sizes x 6 rounds x 2 takes about
- * 12 minutes. JSON of all forks: jmh/target/reproducibility-cost.json; the table also goes to
+ * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dsimdloss.backend=vector -XX:ObjectAlignmentInBytes=64
+ * -XX:MaxVectorSize=32"} for 256 bits: it replaces the class's fork arguments). One fork takes about 2-3 s, so
+ * the default run of 4 kernels x 5 sizes x 6 rounds x 2 takes about 9 minutes (9 min 0 s in session 7). JSON of all forks: jmh/target/reproducibility-cost.json; the table also goes to
  * jmh/target/reproducibility-cost.txt.
  */
 public final class ReproducibilityReport {
