@@ -47,12 +47,9 @@ public class CanonicalLoopShape {
 
   @Setup
   public void setUp() {
-    int base = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET; // as ReproducibilityCost: the data start on a cache line
-    o = (64 - base % 64) % 64 / Float.BYTES;
-    x = new float[o + 5000];
-    y = new float[o + 5000];
-    System.arraycopy(Workloads.gaussian(5000, 11, 2f), 0, x, o, 5000);
-    System.arraycopy(Workloads.gaussian(5000, 12, 1f), 0, y, o, 5000);
+    o = ReproducibilityCost.lineStart(); // the data start on a cache line, as in ReproducibilityCost
+    x = ReproducibilityCost.placed(o, 5000, 11, 2f);
+    y = ReproducibilityCost.placed(o, 5000, 12, 1f);
     for (int m = 16; m < 1200; m++) {
       if (Float.floatToRawIntBits(block(x, o, y, o, m)) != Float.floatToRawIntBits(rot(x, o, y, o, m))) {
         throw new AssertionError("the two loop shapes differ at n = " + m);

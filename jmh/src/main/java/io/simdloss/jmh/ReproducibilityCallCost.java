@@ -48,12 +48,9 @@ public class ReproducibilityCallCost {
 
   @Setup
   public void setUp() {
-    int base = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET; // as ReproducibilityCost: the data start on a cache line
-    o = (64 - base % 64) % 64 / Float.BYTES;
-    x = new float[o + n];
-    y = new float[o + n];
-    System.arraycopy(Workloads.gaussian(n, 11, 2f), 0, x, o, n);
-    System.arraycopy(Workloads.gaussian(n, 12, 1f), 0, y, o, n);
+    o = ReproducibilityCost.lineStart(); // the data start on a cache line, as in ReproducibilityCost
+    x = ReproducibilityCost.placed(o, n, 11, 2f);
+    y = ReproducibilityCost.placed(o, n, 12, 1f);
     kernels = KernelProvider.get();
   }
 

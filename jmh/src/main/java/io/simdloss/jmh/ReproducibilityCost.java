@@ -71,15 +71,28 @@ public class ReproducibilityCost {
       System.err.println("ReproducibilityCost: ObjectAlignmentInBytes is " + alignment
           + ", not 64: the arrays' placement relative to cache lines is not controlled");
     }
-    int base = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET; // bytes from an object's start to element 0
-    o = (64 - base % 64) % 64 / Float.BYTES + misalign;
-    x = new float[o + n];
-    y = new float[o + n];
-    System.arraycopy(Workloads.gaussian(n, 11, 2f), 0, x, o, n);
-    System.arraycopy(Workloads.gaussian(n, 12, 1f), 0, y, o, n);
+    o = lineStart() + misalign;
+    x = placed(o, n, 11, 2f);
+    y = placed(o, n, 12, 1f);
     kernels = KernelProvider.get();
     shift = kernels.max(x, o, n);
     logSum = kernels.logSumExp(x, o, n, shift);
+  }
+
+  /**
+   * The index of a float array's first element on a 64-byte line, when every object starts on one
+   * ({@code -XX:ObjectAlignmentInBytes=64}).
+   */
+  static int lineStart() {
+    int base = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET; // bytes from an object's start to element 0
+    return (64 - base % 64) % 64 / Float.BYTES;
+  }
+
+  /** A new array holding {@code Workloads.gaussian(n, seed, scale)} from index {@code o} on. */
+  static float[] placed(int o, int n, long seed, float scale) {
+    float[] a = new float[o + n];
+    System.arraycopy(Workloads.gaussian(n, seed, scale), 0, a, o, n);
+    return a;
   }
 
   @Benchmark
