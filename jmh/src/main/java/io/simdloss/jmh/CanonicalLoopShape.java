@@ -23,12 +23,12 @@ import org.openjdk.jmh.annotations.State;
  *       16-element chunks of the partial block, written out. C2 checks the bounds of all 16 loads before the loop
  *       on every call (loop predication), which at n = 100, one block, is not amortized.
  *   <li>{@code rot}: one 16-element chunk (4 loads) per iteration into (acc0, acc1), after which the eight
- *       accumulators rotate by two; after the loop a switch on the chunk count mod 4 undoes the rotation, so that
- *       the fold pairs the same logical lanes.
+ *       accumulators rotate by two. Nothing rotates them back: the halving fold is invariant under a rotation
+ *       by whole vectors (as in the library's logSumExp).
  * </ul>
- * Session 7, paired rounds of one fork each (the loop in {@link ReproducibilityCallCost}'s comment), fastest
- * iterations, ns, block -> rot: JDK 17 n = 100 20.5 -> 18.6, 1024 61.8 -> 55.0, 4096 173.0 -> 177.3 (medians of the
- * paired ratios 0.88, 0.92, 0.92); JDK 25 n = 100 22.7 -> 15.0, 1024 56.3 -> 51.6 (0.66, 0.96).
+ * Session 7, paired rounds of one fork each (the loop in {@link ReproducibilityCallCost}'s comment, 6 rounds),
+ * fastest iterations, ns, block -> rot: JDK 17 n = 100 18.8 -> 14.8, 1024 50.3 -> 51.7 (medians of the paired
+ * ratios 0.77, 1.01); JDK 25 n = 100 21.0 -> 14.1, 1024 48.6 -> 42.1 (0.76, 0.78).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -117,20 +117,18 @@ public class CanonicalLoopShape {
       FloatVector t1 = FloatVector.fromArray(F, a, p + 8).fma(FloatVector.fromArray(F, b, q + 8), acc1);
       acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = t0; acc7 = t1;
     }
-    // undo the rotation: with r = chunks % 4, logical lanes [0, 16) are in (acc(8 - 2r), acc(9 - 2r)), indexes mod 8
-    FloatVector u0, u1, u2, u3, u4, u5, u6, u7;
-    switch (chunks & 3) {
-      case 1: u0 = acc6; u1 = acc7; u2 = acc0; u3 = acc1; u4 = acc2; u5 = acc3; u6 = acc4; u7 = acc5; break;
-      case 2: u0 = acc4; u1 = acc5; u2 = acc6; u3 = acc7; u4 = acc0; u5 = acc1; u6 = acc2; u7 = acc3; break;
-      case 3: u0 = acc2; u1 = acc3; u2 = acc4; u3 = acc5; u4 = acc6; u5 = acc7; u6 = acc0; u7 = acc1; break;
-      default: u0 = acc0; u1 = acc1; u2 = acc2; u3 = acc3; u4 = acc4; u5 = acc5; u6 = acc6; u7 = acc7;
-    }
+    // no rotating back: the halving fold is invariant under a rotation by whole vectors (see the comment in
+    // PanamaLossKernels.expSum); the set-up checks the bits
     int bound = n - n % 16;
-    u0 = u0.add(u4); u1 = u1.add(u5); u2 = u2.add(u6); u3 = u3.add(u7);
-    u0 = u0.add(u2); u1 = u1.add(u3);
-    u0 = u0.add(u1);
-    u0 = u0.add(u0.rearrange(DOWN_4));
-    float s = (u0.lane(0) + u0.lane(2)) + (u0.lane(1) + u0.lane(3));
+    acc0 = acc0.add(acc4);
+    acc1 = acc1.add(acc5);
+    acc2 = acc2.add(acc6);
+    acc3 = acc3.add(acc7);
+    acc0 = acc0.add(acc2);
+    acc1 = acc1.add(acc3);
+    acc0 = acc0.add(acc1);
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3));
     for (int i = bound; i < n; i++) s = Math.fma(a[ao + i], b[bo + i], s);
     return s;
   }
