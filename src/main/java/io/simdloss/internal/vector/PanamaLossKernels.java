@@ -66,9 +66,19 @@ import jdk.incubator.vector.VectorShuffle;
  * crossEntropy   75.6   67.3     116.4   76.9     165.1  106.5
  * </pre>
  * (a 2-core VM with run-to-run noise of 10-20%; logSumExp is within 4%, the others no slower).
- * All four methods are one flat method each: the combination is written out, because a helper C2 declined
+ * Each kernel is one flat method: the combination is written out, because a helper C2 declined
  * to inline (its node budget is spent by 16 accumulators at 128 bits) boxed the vectors (crossEntropy at
- * 128 bits went from 113 to 1,270 ns). The fused {@link #mapSum} kernels of the cheap pointwise losses follow
+ * 128 bits went from 113 to 1,270 ns).
+ *
+ * <p>Two loop shapes give this order for {@code sum}, {@code dot} and {@code crossEntropy} (session 8). The block
+ * kernels ({@code sumBlocks}, {@code dotBlocks}, {@code crossEntropyBlocks}: one 64-element block per iteration,
+ * the chunks of the partial block written out, as described above) serve every width, but at 1,868 bytes of
+ * bytecode (dot) C2 never inlines them, and they check the bounds of all the block's loads before the loop on
+ * every call. {@link Reductions16} and {@link Reductions8} take one 16-element chunk per iteration and rotate the
+ * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
+ * 16 lanes, {@code Reductions16} (sum and dot at every n, with their own block loop from 512 on; crossEntropy
+ * below 2048); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. Why each threshold, and what
+ * each change measured: the comments in those classes and the README's "What reproducibility costs". The fused {@link #mapSum} kernels of the cheap pointwise losses follow
  * the same order in {@code PanamaMapSum}, generated per op by {@code gen_PanamaMapSum.py} (why generated, and
  * why their terms are pasted rather than called: the generator's docstring).
  *
@@ -257,6 +267,17 @@ public final class PanamaLossKernels implements LossKernels {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.sum(a, ao, n);
     }
+    if (LANES == 16) {
+      return Reductions16.sum(a, ao, n); // its own block loop from BLOCK_LOOP_MIN on
+    }
+    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
+      return Reductions8.sum(a, ao, n);
+    }
+    return sumBlocks(a, ao, n);
+  }
+
+  /** The canonical {@code sum} for 8 and 4 lanes, n >= 16 (see the class comment). */
+  private static float sumBlocks(float[] a, int ao, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
@@ -388,6 +409,17 @@ public final class PanamaLossKernels implements LossKernels {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.dot(a, ao, b, bo, n);
     }
+    if (LANES == 16) {
+      return Reductions16.dot(a, ao, b, bo, n); // its own block loop from BLOCK_LOOP_MIN on
+    }
+    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
+      return Reductions8.dot(a, ao, b, bo, n);
+    }
+    return dotBlocks(a, ao, b, bo, n);
+  }
+
+  /** The canonical {@code dot} for 8 and 4 lanes, n >= 16 (see the class comment). */
+  private static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
@@ -637,6 +669,17 @@ public final class PanamaLossKernels implements LossKernels {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
+    if (LANES == 16 && n < Reductions16.CROSS_ENTROPY_BLOCKS_MIN) {
+      return Reductions16.crossEntropy(label, lo, pred, po, shift, logSum, n);
+    }
+    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
+      return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);
+    }
+    return crossEntropyBlocks(label, lo, pred, po, shift, logSum, n);
+  }
+
+  /** The canonical {@code crossEntropy} for 8 and 4 lanes, n >= 16 (see the class comment). */
+  private static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
     // per element label * ((shift - pred) + logSum), the scalar kernel's operations exactly
     FloatVector shiftV = FloatVector.broadcast(FLOATS, shift);
     FloatVector logSumV = FloatVector.broadcast(FLOATS, logSum);

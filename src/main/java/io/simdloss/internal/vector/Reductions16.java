@@ -1,0 +1,161 @@
+package io.simdloss.internal.vector;
+
+import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
+import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
+import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 16-lane vectors
+ * (the preferred species at 512 bits), small enough for C2 to inline them into their caller. Called only when
+ * {@code LANES == 16} and n >= 16.
+ *
+ * <p>The order is the one in {@code PanamaLossKernels}' class comment, in this shape: four accumulators hold the
+ * logical lanes [0, 16), [16, 32), [32, 48), [48, 64). From {@link #BLOCK_LOOP_MIN} on, a loop takes one 64-element
+ * block per iteration (sum and dot). Then the whole 16-element chunks left (all of them, below that n) go one per
+ * iteration into acc0, after which the accumulators rotate by one, so that the next chunk meets the next logical
+ * lanes. They are not rotated back: the halving fold, {@code (acc0 + acc2) + (acc1 + acc3)}, gives the same bits
+ * under any rotation (each pair sum commutes, and so does the sum of the two pairs; NaN payloads aside, which the
+ * README leaves out of the guarantee). The last n % 16 elements are added in scalar, in order. {@link Reductions8}
+ * has the same chunk loop with two vectors per chunk.
+ *
+ * <p>Why this shape, and not the written-out block kernel ({@code PanamaLossKernels.dotBlocks} and so on, one
+ * method for all widths, 1,868 bytes of bytecode for dot): C2 inlines a hot callee only up to
+ * {@code FreqInlineSize} = 325 bytes of bytecode, so the block kernel was always a call. On JDK 25 the call cost
+ * more than the canonical dot's whole gap to an inlined {@code reduceLanes} dot (at n = 100, fastest iterations of
+ * paired forks: inlined {@code reduceLanes} 18.7 ns, this kernel's first draft, inlined, 19.1, the called block
+ * kernel 22.9; session 8, a probe, the README's "What reproducibility costs"). Each method here stays within 325
+ * bytes, which {@code InlineBudgetTest} checks; the byte-saving spellings say so where they are. For the same
+ * reason the fold is written out in each method, not a helper: a helper that C2 did not inline would box its
+ * vector arguments (the class comment of {@code PanamaLossKernels} has the 10x it cost once).
+ */
+final class Reductions16 {
+  private Reductions16() {}
+
+  /**
+   * Below this n the 64-element block loop is skipped and every whole chunk goes through the rotating loop (and
+   * at 8 lanes, PanamaLossKernels calls Reductions8 below it, the block kernels from it on). Why: C2 checks the
+   * bounds of all the block loop's loads before the loop on every call (loop predication), which one or two
+   * blocks do not repay; the rotating loop has two loads to check. But JDK 17's C2 does not unroll the rotating
+   * loop, so on long rows it runs its register moves every chunk. Measured on a probe of this dot (ns, fastest
+   * iterations of 4 paired forks, session 8): n = 100, block loop then chunks 24.4 on JDK 17 and 18.2 on JDK 25,
+   * rotating loop alone 14.7 and 12.8; n = 1024, 38.0 and 38.2 against 56.6 and 38.3.
+   */
+  static final int BLOCK_LOOP_MIN = 512;
+
+  /**
+   * crossEntropy has no block loop here (its four terms would take it past 325 bytes), so from this n on
+   * PanamaLossKernels calls its written-out block kernel instead, where the call is a small part of the time. Below
+   * it the rotating loop is as fast as the reduceLanes baseline on both JDKs; at n = 4096 on JDK 17 it was 1.21x
+   * (250.9 against 207.2 ns, fastest iterations, 6 paired rounds, ReproducibilityReport, session 8).
+   */
+  static final int CROSS_ENTROPY_BLOCKS_MIN = 2048;
+
+  /** Canonical sum of a[ao .. ao + n), n >= 16. */
+  static float sum(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS; // a local costs 2 bytes of bytecode per use, the static field 3
+    FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int i = 0;
+    if (n >= BLOCK_LOOP_MIN) {
+      for (int bound = n & -64; i < bound; i += 64) { // n & -64 == n - n % 64 for n >= 0, in fewer bytes
+        int p = ao + i;
+        acc0 = acc0.add(FloatVector.fromArray(f, a, p));
+        acc1 = acc1.add(FloatVector.fromArray(f, a, p + 16));
+        acc2 = acc2.add(FloatVector.fromArray(f, a, p + 32));
+        acc3 = acc3.add(FloatVector.fromArray(f, a, p + 48));
+      }
+    }
+    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+      FloatVector next = acc0.add(FloatVector.fromArray(f, a, ao + i));
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      acc3 = next;
+    }
+    // the halving fold, written out (see the class comment of PanamaLossKernels for why not a helper)
+    acc0 = acc0.add(acc2).add(acc1.add(acc3));
+    acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    return sumFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), a, ao, i, n);
+  }
+
+  /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), one fma per element, n >= 16. */
+  static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int i = 0;
+    if (n >= BLOCK_LOOP_MIN) {
+      for (int bound = n & -64; i < bound; i += 64) {
+        int p = ao + i, q = bo + i;
+        acc0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), acc0);
+        acc1 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), acc1);
+        acc2 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), acc2);
+        acc3 = FloatVector.fromArray(f, a, p + 48).fma(FloatVector.fromArray(f, b, q + 48), acc3);
+      }
+    }
+    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+      FloatVector next = FloatVector.fromArray(f, a, ao + i).fma(FloatVector.fromArray(f, b, bo + i), acc0);
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      acc3 = next;
+    }
+    acc0 = acc0.add(acc2).add(acc1.add(acc3));
+    acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    return dotFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), a, ao, b, bo, i, n);
+  }
+
+  /**
+   * Canonical sum of label * ((shift - pred) + logSum) over 16 <= n < CROSS_ENTROPY_BLOCKS_MIN elements, one
+   * chunk per iteration.
+   */
+  static float crossEntropy(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector shiftV = FloatVector.broadcast(f, shift);
+    FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int i = 0;
+    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+      FloatVector next = acc0.add(FloatVector.fromArray(f, label, lo + i)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + i)).add(logSumV)));
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      acc3 = next;
+    }
+    acc0 = acc0.add(acc2).add(acc1.add(acc3));
+    acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    return crossEntropyFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), label, lo, pred, po, shift,
+        logSum, i, n);
+  }
+
+  // The scalar tails, shared with Reductions8: float-only helpers, so if C2 ever did not inline one
+  // there would be a call but nothing to box. sumFrom and dotFrom are under MaxInlineSize (35 bytes), which C2
+  // always inlines; crossEntropyFrom (42) is inlined where hot, as it is on every call.
+
+  static float sumFrom(float s, float[] a, int ao, int i, int n) {
+    for (; i < n; i++) {
+      s += a[ao + i];
+    }
+    return s;
+  }
+
+  static float dotFrom(float s, float[] a, int ao, float[] b, int bo, int i, int n) {
+    for (; i < n; i++) {
+      s = Math.fma(a[ao + i], b[bo + i], s);
+    }
+    return s;
+  }
+
+  static float crossEntropyFrom(float s, float[] label, int lo, float[] pred, int po, float shift, float logSum, int i,
+      int n) {
+    for (; i < n; i++) {
+      s += label[lo + i] * ((shift - pred[po + i]) + logSum);
+    }
+    return s;
+  }
+}

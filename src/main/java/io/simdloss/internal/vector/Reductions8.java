@@ -1,0 +1,89 @@
+package io.simdloss.internal.vector;
+
+import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
+import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
+ * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN}: small enough for C2 to inline
+ * ({@code InlineBudgetTest}), and with 4 vector loads to check before the loop instead of the block kernel's 16.
+ * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
+ * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
+ * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). From
+ * {@code BLOCK_LOOP_MIN} on, {@code PanamaLossKernels} calls its block kernels instead: JDK 17's C2 does not unroll
+ * this loop (ten register moves per chunk, disassembled), which long rows would pay for.
+ *
+ * <p>Measured against the block kernels at 256 bits, n = 100 (fastest-iteration ratio to the inlined
+ * {@code reduceLanes} baseline, {@code ReproducibilityReport}, before -> after): JDK 25 dot 1.63 -> 0.94, sum
+ * 1.32 -> 1.00, crossEntropy 1.36 -> 1.10; JDK 17 dot 1.38 -> 1.35 (10 rounds). The same shape at 4 lanes (16
+ * accumulators rotating by four, 457 bytes for dot, so a call) was slower than the block kernel on both JDKs
+ * (dot at n = 100: 1.76 on JDK 17 and 1.80 on JDK 25, against 1.32 before) and was not kept: 4 lanes use the
+ * block kernels at every n.
+ */
+final class Reductions8 {
+  private Reductions8() {}
+
+  /** Canonical sum of a[ao .. ao + n). */
+  static float sum(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc0 = FloatVector.zero(f);
+    FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
+    int i = 0;
+    for (; i <= n - 16; i += 16) {
+      FloatVector next0 = acc0.add(FloatVector.fromArray(f, a, ao + i));
+      FloatVector next1 = acc1.add(FloatVector.fromArray(f, a, ao + i + 8));
+      acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = next0; acc7 = next1;
+    }
+    acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
+    acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
+    acc0 = acc0.add(acc1);
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
+    return Reductions16.sumFrom(s, a, ao, i, n);
+  }
+
+  /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), one fma per element. */
+  static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc0 = FloatVector.zero(f);
+    FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
+    int i = 0;
+    for (; i <= n - 16; i += 16) {
+      FloatVector next0 = FloatVector.fromArray(f, a, ao + i).fma(FloatVector.fromArray(f, b, bo + i), acc0);
+      FloatVector next1 = FloatVector.fromArray(f, a, ao + i + 8).fma(FloatVector.fromArray(f, b, bo + i + 8), acc1);
+      acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = next0; acc7 = next1;
+    }
+    acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
+    acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
+    acc0 = acc0.add(acc1);
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
+    return Reductions16.dotFrom(s, a, ao, b, bo, i, n);
+  }
+
+  /** Canonical sum of label * ((shift - pred) + logSum). */
+  static float crossEntropy(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector shiftV = FloatVector.broadcast(f, shift);
+    FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    FloatVector acc0 = FloatVector.zero(f);
+    FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
+    int i = 0;
+    for (; i <= n - 16; i += 16) {
+      FloatVector next0 = acc0.add(FloatVector.fromArray(f, label, lo + i)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + i)).add(logSumV)));
+      FloatVector next1 = acc1.add(FloatVector.fromArray(f, label, lo + i + 8)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + i + 8)).add(logSumV)));
+      acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = next0; acc7 = next1;
+    }
+    acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
+    acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
+    acc0 = acc0.add(acc1);
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
+    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, i, n);
+  }
+}
