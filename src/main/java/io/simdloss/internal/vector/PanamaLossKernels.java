@@ -68,7 +68,9 @@ import jdk.incubator.vector.VectorShuffle;
  * (a 2-core VM with run-to-run noise of 10-20%; logSumExp is within 4%, the others no slower).
  * Each kernel is one flat method: the combination is written out, because a helper C2 declined
  * to inline (its node budget is spent by 16 accumulators at 128 bits) boxed the vectors (crossEntropy at
- * 128 bits went from 113 to 1,270 ns).
+ * 128 bits went from 113 to 1,270 ns). The fused {@link #mapSum} kernels of the cheap pointwise losses follow
+ * the same order in {@code PanamaMapSum}, generated per op by {@code gen_PanamaMapSum.py} (why generated, and
+ * why their terms are pasted rather than called: the generator's docstring).
  *
  * <p>Two loop shapes give this order for {@code sum}, {@code dot} and {@code crossEntropy} (session 8). The block
  * kernels ({@code sumBlocks}, {@code dotBlocks}, {@code crossEntropyBlocks}: one 64-element block per iteration,
@@ -78,9 +80,7 @@ import jdk.incubator.vector.VectorShuffle;
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (sum and dot at every n, with their own block loop from 512 on; crossEntropy
  * below 2048); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. Why each threshold, and what
- * each change measured: the comments in those classes and the README's "What reproducibility costs". The fused {@link #mapSum} kernels of the cheap pointwise losses follow
- * the same order in {@code PanamaMapSum}, generated per op by {@code gen_PanamaMapSum.py} (why generated, and
- * why their terms are pasted rather than called: the generator's docstring).
+ * each change measured: the comments in those classes and the README's "What reproducibility costs".
  *
  * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
  * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element
@@ -276,7 +276,11 @@ public final class PanamaLossKernels implements LossKernels {
     return sumBlocks(a, ao, n);
   }
 
-  /** The canonical {@code sum} for 8 and 4 lanes, n >= 16 (see the class comment). */
+  /**
+   * The canonical {@code sum} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 512, for 4
+   * lanes at every n. Its 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the
+   * three block kernels keep one shape, and crossEntropyBlocks does use them.
+   */
   private static float sumBlocks(float[] a, int ao, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
@@ -418,7 +422,11 @@ public final class PanamaLossKernels implements LossKernels {
     return dotBlocks(a, ao, b, bo, n);
   }
 
-  /** The canonical {@code dot} for 8 and 4 lanes, n >= 16 (see the class comment). */
+  /**
+   * The canonical {@code dot} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 512, for 4
+   * lanes at every n. Its 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the
+   * three block kernels keep one shape, and crossEntropyBlocks does use them.
+   */
   private static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
@@ -678,8 +686,12 @@ public final class PanamaLossKernels implements LossKernels {
     return crossEntropyBlocks(label, lo, pred, po, shift, logSum, n);
   }
 
-  /** The canonical {@code crossEntropy} for 8 and 4 lanes, n >= 16 (see the class comment). */
-  private static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+  /**
+   * The canonical {@code crossEntropy} as a block kernel (see the class comment), n >= 16: for 16 lanes from
+   * n = 2048, for 8 lanes from n = 512, for 4 lanes at every n.
+   */
+  private static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum,
+      int n) {
     // per element label * ((shift - pred) + logSum), the scalar kernel's operations exactly
     FloatVector shiftV = FloatVector.broadcast(FLOATS, shift);
     FloatVector logSumV = FloatVector.broadcast(FLOATS, logSum);

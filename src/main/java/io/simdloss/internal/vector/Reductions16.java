@@ -135,7 +135,7 @@ final class Reductions16 {
 
   // The scalar tails, shared with Reductions8: float-only helpers, so if C2 ever did not inline one
   // there would be a call but nothing to box. sumFrom and dotFrom are under MaxInlineSize (35 bytes), which C2
-  // always inlines; crossEntropyFrom (42) is inlined where hot, as it is on every call.
+  // always inlines; crossEntropyFrom (38) is inlined where hot, as it is on every call.
 
   static float sumFrom(float s, float[] a, int ao, int i, int n) {
     for (; i < n; i++) {
