@@ -58,11 +58,26 @@ public final class TripletLoss extends Loss {
     }
     Workspace ws = Workspace.get();
     try {
+      int[] shape = pred.shapeView();
+      int inner = Shapes.product(shape, batch + 1, shape.length);
+      double w = weightOrOne();
+      if (inner >= LossKernels.SEQUENTIAL_BELOW) {
+        // runs of 16 or more contiguous elements: each sample summed straight from the operands (see sampleSum)
+        int outer = Shapes.product(shape, 0, batch);
+        LossKernels k = kernels();
+        float[] p = pred.data();
+        float[] q = positive.data();
+        float[] r = negative.data();
+        for (int n = 0; n < samples; n++) {
+          double sum = sampleSum(k, p, q, r, n, samples, outer, inner, ws.chunk);
+          out[n] = (float) (Math.max(sum + margin, 0d) * w);
+        }
+        return out;
+      }
       ws.a = pred.data();
       ws.b = positive.data();
       ws.c = negative.data();
-      double[] sums = sumPerSample(ws, source, pred.shapeView(), batch, null);
-      double w = weightOrOne();
+      double[] sums = sumPerSample(ws, source, shape, batch, null);
       for (int n = 0; n < samples; n++) {
         out[n] = (float) (Math.max(sums[n] + margin, 0d) * w);
       }
@@ -130,22 +145,9 @@ public final class TripletLoss extends Loss {
       float[] q = positive.data();
       float[] r = negative.data();
       // One sample at a time, so that its operands are still in cache when its gradients are written: first its
-      // sum exactly as forward forms it (the same float terms, each block of the sample cut where forward's
-      // chunks of Workspace.CHUNK flat elements end, the float part sums added in double in flat order: the same
-      // bits), then its gate and its gradients.
+      // sum as forward forms it (sampleSum), then its gate and its gradients.
       for (int n = 0; n < samples; n++) {
-        double sum = 0d;
-        for (int o = 0; o < outer; o++) {
-          int start = (o * samples + n) * inner;
-          int end = start + inner;
-          while (start < end) {
-            int take = Workspace.partInChunk(start, end);
-            k.tripletTerm(p, start, q, start, r, start, chunk, 0, take);
-            sum += k.sum(chunk, 0, take);
-            start += take;
-          }
-        }
-        double hinge = sum + margin;
+        double hinge = sampleSum(k, p, q, r, n, samples, outer, inner, chunk) + margin;
         loss[n] = (float) (Math.max(hinge, 0d) * w);
         float gate = hinge > 0 ? (float) w : hinge <= 0 ? 0f : Float.NaN;
         for (int o = 0; o < outer; o++) {
@@ -158,6 +160,29 @@ public final class TripletLoss extends Loss {
       ws.release();
     }
     return loss;
+  }
+
+  /**
+   * Sample n's sum of triplet terms with the general path's bits ({@code sumPerSample} over the workspace's
+   * chunks): the sample's runs of {@code inner} contiguous elements in flat order, each cut where a chunk of
+   * Workspace.CHUNK flat elements ends, each part's float sum in the canonical order ({@code tripletSum}, the
+   * bits of the terms summed from a buffer) added in double. Used by forwardBackward for every layout and by
+   * forward for runs of 16 or more, where it reads each operand once, with no term buffer: forward 256 x 128
+   * took 0.63x (JDK 25) and 0.67x (JDK 17) of the buffered path's time in paired rounds (README, triplet notes).
+   */
+  private static double sampleSum(LossKernels k, float[] p, float[] q, float[] r, int n, int samples, int outer,
+      int inner, float[] scratch) {
+    double sum = 0d;
+    for (int o = 0; o < outer; o++) {
+      int start = (o * samples + n) * inner;
+      int end = start + inner;
+      while (start < end) {
+        int take = Workspace.partInChunk(start, end);
+        sum += k.tripletSum(p, q, r, start, take, scratch);
+        start += take;
+      }
+    }
+    return sum;
   }
 
   private void fill(Workspace ws, int start, int len, float[] dst) {

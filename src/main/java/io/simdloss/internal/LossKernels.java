@@ -82,6 +82,14 @@ public interface LossKernels {
   float dot(float[] a, int ao, float[] b, int bo, int n);
 
   /**
+   * {@code sum tripletTerm(p[o+i], q[o+i], r[o+i])} in the canonical order (one offset for the three operands, as
+   * the triplet loss reads them): bit for bit {@link #tripletTerm} into a buffer, then {@link #sum} of it. The terms are formed as they are summed where the width has a fused
+   * loop (the vector kernels at 16 lanes, and at 8 lanes below 512 elements); elsewhere they are written to
+   * {@code scratch} (at least n floats) and summed from there. The scalar kernel never uses {@code scratch}.
+   */
+  float tripletSum(float[] p, float[] q, float[] r, int o, int n, float[] scratch);
+
+  /**
    * {@code sum op(a[ao+i], b[bo+i]; c)} in the canonical order: the same bits as {@link #sum} over the op's map
    * kernel's output ({@link #squaredError}, {@link #absoluteError}, {@link #huber}, {@link #hinge},
    * {@link #squaredHinge}), without writing the elements anywhere. When {@code grad} is not null, also

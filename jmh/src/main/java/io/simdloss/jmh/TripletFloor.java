@@ -26,9 +26,12 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code copy3Interleaved}: the same copy in one vector loop that stores to the three arrays in turn;
  *   <li>{@code gradient3Interleaved}, {@code gradient3Split}: the ungated gradients of every sample
  *       ({@code 2(r-q)}, {@code 2(q-p)}, {@code 2(p-r)}), in one loop writing the three arrays, and in one loop
- *       per array (what {@code tripletGradient} does).
+ *       per array (what {@code tripletGradient} does);
+ *   <li>{@code unconstrainedForwardBackward}: forwardBackward without the library's constraints (no canonical
+ *       order, no options), the fastest loop found.
  * </ul>
- * {@code forwardBackward / forward} is bounded below by {@code (forward + copy3Arraycopy) / forward}.
+ * forwardBackward must read what forward reads and write three arrays as large, so it is bounded below by
+ * {@code copy3Arraycopy}; forward by {@code read3}. The copy takes about twice the read.
  * <pre>
  * java -jar jmh/target/benchmarks.jar TripletFloor -wi 3 -w 1 -i 5 -r 1 -f 2
  * </pre>
@@ -171,6 +174,51 @@ public class TripletFloor {
       pr.add(pr).intoArray(gr, i);
     }
     return gr;
+  }
+
+  /**
+   * The fastest forwardBackward loop found for this workload once the library's constraints are dropped (not
+   * reproducible, so not the library's): per sample, a two-accumulator vector sum of the terms ended by
+   * {@code reduceLanes}, the gate (margin 1, weight 1), then one gradient loop per array. Against {@code forward}
+   * it shows what any forwardBackward can reach on this machine.
+   */
+  @Benchmark
+  public float[] unconstrainedForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = 128;
+    for (int n = 0; n < 256; n++) {
+      int o = n * inner;
+      float h = sampleSum(p, q, r, o, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      float s = h > 0 ? 2f : 0f;
+      for (int i = 0; i < inner; i += S.length()) {
+        FloatVector.fromArray(S, r, o + i).sub(FloatVector.fromArray(S, q, o + i)).mul(s).intoArray(gp, o + i);
+      }
+      for (int i = 0; i < inner; i += S.length()) {
+        FloatVector.fromArray(S, q, o + i).sub(FloatVector.fromArray(S, p, o + i)).mul(s).intoArray(gq, o + i);
+      }
+      for (int i = 0; i < inner; i += S.length()) {
+        FloatVector.fromArray(S, p, o + i).sub(FloatVector.fromArray(S, r, o + i)).mul(s).intoArray(gr, o + i);
+      }
+    }
+    return out;
+  }
+
+  /** The two-accumulator sum of sample terms in {@link #unconstrainedForwardBackward}, in any order. */
+  private static float sampleSum(float[] p, float[] q, float[] r, int o, int inner) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    for (int i = 0; i < inner; i += 2 * S.length()) {
+      FloatVector x = FloatVector.fromArray(S, p, o + i);
+      FloatVector dq = x.sub(FloatVector.fromArray(S, q, o + i));
+      FloatVector dr = x.sub(FloatVector.fromArray(S, r, o + i));
+      a0 = a0.add(dq.mul(dq).sub(dr.mul(dr)));
+      FloatVector x1 = FloatVector.fromArray(S, p, o + i + S.length());
+      FloatVector dq1 = x1.sub(FloatVector.fromArray(S, q, o + i + S.length()));
+      FloatVector dr1 = x1.sub(FloatVector.fromArray(S, r, o + i + S.length()));
+      a1 = a1.add(dq1.mul(dq1).sub(dr1.mul(dr1)));
+    }
+    return a0.add(a1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 
   private static void copy(float[] a, float[] b) {

@@ -409,6 +409,20 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   @Override
+  public float tripletSum(float[] p, float[] q, float[] r, int o, int n, float[] scratch) {
+    if (n < CHUNK || !CANONICAL) {
+      return TAIL.tripletSum(p, q, r, o, n, scratch);
+    }
+    if (LANES == 16) {
+      return Reductions16.tripletSum(p, q, r, o, n);
+    }
+    // No fused loop at 8 or 4 lanes: the terms through the buffer, then the sum. (At 8 lanes the fused chunk loop,
+    // two vectors per chunk like Reductions8's, came to 360 bytes of bytecode, past C2's inlining limit of 325.)
+    tripletTerm(p, o, q, o, r, o, scratch, 0, n);
+    return sum(scratch, 0, n);
+  }
+
+  @Override
   public float dot(float[] a, int ao, float[] b, int bo, int n) {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.dot(a, ao, b, bo, n);

@@ -4,13 +4,14 @@ import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 
+import io.simdloss.internal.ScalarLossKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 16-lane vectors
- * (the preferred species at 512 bits), small enough for C2 to inline them into their caller. Called only when
- * {@code LANES == 16} and n >= 16.
+ * The canonical {@code sum}, {@code dot}, {@code crossEntropy} and {@code tripletSum} of {@link PanamaLossKernels}
+ * for 16-lane vectors (the preferred species at 512 bits), small enough for C2 to inline them into their caller.
+ * Called only when {@code LANES == 16} and n >= 16.
  *
  * <p>The order is the one in {@code PanamaLossKernels}' class comment, in this shape: four accumulators hold the
  * logical lanes [0, 16), [16, 32), [32, 48), [48, 64). From {@link #BLOCK_LOOP_MIN} on, a loop takes one 64-element
@@ -131,6 +132,36 @@ final class Reductions16 {
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
     return crossEntropyFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), label, lo, pred, po, shift,
         logSum, i, n);
+  }
+
+  /**
+   * Canonical sum of the triplet terms {@code (p - q)^2 - (p - r)^2} (formed as {@code tripletTerm} forms them) of
+   * elements [o, o + n) of the three operands, n >= 16, one chunk per iteration: the bits of {@code tripletTerm}
+   * into a buffer and {@link #sum} of it, without the buffer. No block loop (it would not fit in 325 bytes); the
+   * triplet loss calls this for runs of at most Workspace.CHUNK = 1024 elements. What it gained: the README's
+   * triplet notes ({@code jmh} TripletFloor).
+   */
+  static float tripletSum(float[] p, float[] q, float[] r, int o, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int i = 0;
+    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+      int k = o + i;
+      FloatVector x = FloatVector.fromArray(f, p, k);
+      FloatVector dq = x.sub(FloatVector.fromArray(f, q, k));
+      FloatVector dr = x.sub(FloatVector.fromArray(f, r, k));
+      FloatVector next = acc0.add(dq.mul(dq).sub(dr.mul(dr)));
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      acc3 = next;
+    }
+    acc0 = acc0.add(acc2).add(acc1.add(acc3));
+    acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    int k = o + i;
+    return ScalarLossKernels.addTripletTerms((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), p, k, q,
+        k, r, k, n - i);
   }
 
   // The scalar tails, shared with Reductions8: float-only helpers, so if C2 ever did not inline one

@@ -180,6 +180,51 @@ class CanonicalReductionTest {
     }
   }
 
+  /** The triplet term as the kernels form it: {@code dq*dq - dr*dr}, each operation rounded to float. */
+  private static float tripletTerm(float x, float y, float z) {
+    float dq = x - y;
+    float dr = x - z;
+    return dq * dq - dr * dr;
+  }
+
+  /**
+   * {@code tripletSum} (the terms summed as they are formed) against the canonical order from its definition, and
+   * the chosen kernels against the scalar ones and against the buffered path it replaces ({@code tripletTerm}
+   * into a buffer, then {@code sum}).
+   */
+  private static void checkTriplet(String ctx, float[] p, float[] q, float[] r, int o, int n) {
+    float[] scratch = new float[n + 16];
+    float spec = canonical(n, i -> tripletTerm(p[o + i], q[o + i], r[o + i]));
+    same("spec tripletSum " + ctx, spec, SCALAR.tripletSum(p, q, r, o, n, scratch));
+    same("tripletSum " + ctx, spec, CHOSEN.tripletSum(p, q, r, o, n, scratch));
+    float[] terms = new float[n];
+    CHOSEN.tripletTerm(p, o, q, o, r, o, terms, 0, n);
+    same("tripletSum against tripletTerm + sum " + ctx, CHOSEN.sum(terms, 0, n), CHOSEN.tripletSum(p, q, r, o, n,
+        scratch));
+  }
+
+  @Test
+  void tripletSumIsTheBufferedTermsSumBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(1129);
+    int[] sizes = new int[220];
+    for (int n = 0; n <= 200; n++) {
+      sizes[n] = n;
+    }
+    int[] longer = {511, 512, 527, 1000, 1023, 1024, 1025, 2063, 4099};
+    System.arraycopy(longer, 0, sizes, 201, longer.length);
+    for (int k = 0; k < 201 + longer.length; k++) {
+      int n = sizes[k];
+      for (Values kind : Values.values()) {
+        for (int o : new int[] {0, 7}) {
+          float[] p = values(kind, n + o, rnd);
+          float[] q = values(kind == Values.SPECIAL ? Values.MIXED : kind, n + o, rnd);
+          float[] r = values(kind, n + o, rnd);
+          checkTriplet(kind + " n=" + n + " offset " + o, p, q, r, o, n);
+        }
+      }
+    }
+  }
+
   @Test
   void bitIdenticalForShortAndMediumRanges() {
     SplittableRandom r = new SplittableRandom(20261129);
@@ -217,6 +262,9 @@ class CanonicalReductionTest {
     float dot = SCALAR.dot(a, 1, b, 0, n);
     float lse = SCALAR.logSumExp(a, 1, n);
     float ce = SCALAR.crossEntropy(b, 0, a, 1, lse, 0f, n);
+    float[] c = values(Values.MIXED, n + 1, r);
+    float[] scratch = new float[n];
+    float triplet = SCALAR.tripletSum(a, b, c, 1, n, scratch);
     for (int it = 0; it < HOT_ITERATIONS; it++) {
       int len = it % 2 == 0 ? n : 128; // both with and without a tail
       float s = len == n ? sum : SCALAR.sum(a, 1, len);
@@ -226,6 +274,8 @@ class CanonicalReductionTest {
       same("hot logSumExp it=" + it, l, CHOSEN.logSumExp(a, 1, len));
       same("hot crossEntropy it=" + it, len == n ? ce : SCALAR.crossEntropy(b, 0, a, 1, l, 0f, len),
           CHOSEN.crossEntropy(b, 0, a, 1, l, 0f, len));
+      same("hot tripletSum it=" + it, len == n ? triplet : SCALAR.tripletSum(a, b, c, 1, len, scratch),
+          CHOSEN.tripletSum(a, b, c, 1, len, scratch));
     }
   }
 
