@@ -54,6 +54,7 @@ public class TripletFloor {
   float[] gp;
   float[] gq;
   float[] gr;
+  int inner;
 
   @Setup
   public void setUp() {
@@ -70,6 +71,7 @@ public class TripletFloor {
     positive = Tensor.of(q, shape);
     negative = Tensor.of(r, shape);
     out = new float[shape[0]];
+    inner = shape[1];
     gp = new float[n];
     gq = new float[n];
     gr = new float[n];
@@ -185,8 +187,8 @@ public class TripletFloor {
   @Benchmark
   public float[] unconstrainedForwardBackward() {
     float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
-    int inner = 128;
-    for (int n = 0; n < 256; n++) {
+    int inner = this.inner; // from the state, as the library's loops see it: not a constant C2 could unroll by
+    for (int n = 0; n < out.length; n++) {
       int o = n * inner;
       float h = sampleSum(p, q, r, o, inner) + 1f;
       out[n] = Math.max(h, 0f);
