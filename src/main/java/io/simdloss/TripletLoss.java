@@ -192,7 +192,8 @@ public final class TripletLoss extends Loss {
    * Workspace.CHUNK flat elements ends, each part's float sum in the canonical order ({@code tripletSum}, the
    * bits of the terms summed from a buffer) added in double. Used by forwardBackward for every layout and by
    * forward for runs of 16 or more, where it reads each operand once, with no term buffer: forward 256 x 128
-   * took 0.63x (JDK 25) and 0.67x (JDK 17) of the buffered path's time in paired rounds (README, triplet notes).
+   * took 0.74x (JDK 17) and 0.77x (JDK 25) of the buffered path's time, paired medians of 8 rounds (README,
+   * "Triplet 256x128").
    */
   private static double sampleSum(LossKernels k, float[] p, float[] q, float[] r, int n, int samples, int outer,
       int inner, float[] scratch) {

@@ -292,6 +292,9 @@ class GoldenBitsTest {
     }
     tripletCase("Triplet/D65xN3/batchAxis1/margin0.5/w1.5", new int[] {65, N}, 1, 1.5f, 0.5f);
     tripletCase("Triplet/N3x5x33/margin40", new int[] {N, 5, 33}, 0, null, 40f);
+    // an axis before the batch axis and runs crossing the 1024-element chunks: forward's per-sample path
+    // (TripletLoss.sampleSum) with outer > 1; hashes recorded with the buffered path of the session-8 code
+    tripletCase("Triplet/2xN3x700/batchAxis1", new int[] {2, N, 700}, 1, null, 1f);
   }
 
   private void tripletCase(String name, int[] shape, int batchAxis, Float weight, float margin) {

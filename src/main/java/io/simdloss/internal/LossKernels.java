@@ -83,9 +83,10 @@ public interface LossKernels {
 
   /**
    * {@code sum tripletTerm(p[o+i], q[o+i], r[o+i])} in the canonical order (one offset for the three operands, as
-   * the triplet loss reads them): bit for bit {@link #tripletTerm} into a buffer, then {@link #sum} of it. The terms are formed as they are summed where the width has a fused
-   * loop (the vector kernels at 16 lanes, and at 8 lanes below 512 elements); elsewhere they are written to
-   * {@code scratch} (at least n floats) and summed from there. The scalar kernel never uses {@code scratch}.
+   * the triplet loss reads them): bit for bit {@link #tripletTerm} into a buffer, then {@link #sum} of it. The
+   * terms are formed as they are summed where the width has a fused loop (the vector kernels at 16 lanes);
+   * elsewhere (8 and 4 lanes, the scalar kernels) they are written to {@code scratch} (at least n floats) and
+   * summed from there.
    */
   float tripletSum(float[] p, float[] q, float[] r, int o, int n, float[] scratch);
 

@@ -206,27 +206,11 @@ public final class ScalarLossKernels implements LossKernels {
     return s;
   }
 
+  /** Through {@code scratch}: {@link #tripletTerm} into it, then {@link #sum}, the definition itself. */
   @Override
   public float tripletSum(float[] p, float[] q, float[] r, int o, int n, float[] scratch) {
-    float s = 0f;
-    int i = 0;
-    if (n >= CHUNK) {
-      float[] acc = lanes();
-      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
-        for (int j = 0; j < BLOCK; j++) {
-          int k = o + i + j;
-          acc[j] += tripletTerm(p[k], q[k], r[k]);
-        }
-      }
-      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
-        int k = o + i + j;
-        acc[j] += tripletTerm(p[k], q[k], r[k]);
-      }
-      i = n - n % CHUNK;
-      s = fold(acc);
-    }
-    return addTripletTerms(s, p, o + i, q, o + i, r, o + i, n - i);
+    tripletTerm(p, o, q, o, r, o, scratch, 0, n);
+    return sum(scratch, 0, n);
   }
 
   @Override
