@@ -61,10 +61,10 @@ public final class TripletLoss extends Loss {
       int[] shape = pred.shapeView();
       int inner = Shapes.product(shape, batch + 1, shape.length);
       double w = weightOrOne();
-      if (inner >= LossKernels.SEQUENTIAL_BELOW) {
+      LossKernels k = kernels();
+      if (inner >= LossKernels.SEQUENTIAL_BELOW && k.fusesTripletSum()) {
         // runs of 16 or more contiguous elements: each sample summed straight from the operands (see sampleSum)
         int outer = Shapes.product(shape, 0, batch);
-        LossKernels k = kernels();
         float[] p = pred.data();
         float[] q = positive.data();
         float[] r = negative.data();
@@ -191,9 +191,9 @@ public final class TripletLoss extends Loss {
    * chunks): the sample's runs of {@code inner} contiguous elements in flat order, each cut where a chunk of
    * Workspace.CHUNK flat elements ends, each part's float sum in the canonical order ({@code tripletSum}, the
    * bits of the terms summed from a buffer) added in double. Used by forwardBackward for every layout and by
-   * forward for runs of 16 or more, where it reads each operand once, with no term buffer: forward 256 x 128
-   * took 0.74x (JDK 17) and 0.77x (JDK 25) of the buffered path's time, paired medians of 8 rounds (README,
-   * "Triplet 256x128").
+   * forward for runs of 16 or more where the kernels fuse tripletSum, reading each operand once with no term
+   * buffer: forward 256 x 128 took 0.74x (JDK 17) and 0.77x (JDK 25) of the buffered path's time, paired
+   * medians of 8 rounds (README, "Triplet 256x128").
    */
   private static double sampleSum(LossKernels k, float[] p, float[] q, float[] r, int n, int samples, int outer,
       int inner, float[] scratch) {

@@ -214,6 +214,11 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
+  public boolean fusesTripletSum() {
+    return false;
+  }
+
+  @Override
   public boolean fusesMapSum() {
     return false;
   }

@@ -423,6 +423,11 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   @Override
+  public boolean fusesTripletSum() {
+    return LANES == 16;
+  }
+
+  @Override
   public float dot(float[] a, int ao, float[] b, int bo, int n) {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.dot(a, ao, b, bo, n);
