@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.State;
  *       order, no options), the fastest loop found.
  * </ul>
  * forwardBackward must read what forward reads and write three arrays as large, so it is bounded below by
- * {@code copy3Arraycopy}; forward by {@code read3}. The copy takes about twice the read.
+ * {@code copy3Arraycopy}; forward by {@code read3}. The copy took 1.7-3x the read (session 9).
  * <pre>
  * java -jar jmh/target/benchmarks.jar TripletFloor -wi 3 -w 1 -i 5 -r 1 -f 2
  * </pre>
@@ -182,7 +182,8 @@ public class TripletFloor {
    * The fastest forwardBackward loop found for this workload once the library's constraints are dropped (not
    * reproducible, so not the library's): per sample, a two-accumulator vector sum of the terms ended by
    * {@code reduceLanes}, the gate (margin 1, weight 1), then one gradient loop per array. Against {@code forward}
-   * it shows what any forwardBackward can reach on this machine.
+   * it shows what a forwardBackward can reach on this machine. Written for samples of a multiple of two vectors
+   * (128 floats here).
    */
   @Benchmark
   public float[] unconstrainedForwardBackward() {

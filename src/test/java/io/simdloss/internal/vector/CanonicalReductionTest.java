@@ -8,6 +8,7 @@ import io.simdloss.internal.KernelProvider;
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.ScalarMath;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -206,14 +207,10 @@ class CanonicalReductionTest {
   @Test
   void tripletSumIsTheBufferedTermsSumBitForBit() {
     SplittableRandom rnd = new SplittableRandom(1129);
-    int[] sizes = new int[220];
-    for (int n = 0; n <= 200; n++) {
-      sizes[n] = n;
-    }
-    int[] longer = {511, 512, 527, 1000, 1023, 1024, 1025, 2063, 4099};
-    System.arraycopy(longer, 0, sizes, 201, longer.length);
-    for (int k = 0; k < 201 + longer.length; k++) {
-      int n = sizes[k];
+    // every n to 200, then around the 512 and 1024 thresholds and past them
+    int[] sizes = IntStream.concat(IntStream.rangeClosed(0, 200),
+        IntStream.of(511, 512, 527, 1000, 1023, 1024, 1025, 2063, 4099)).toArray();
+    for (int n : sizes) {
       for (Values kind : Values.values()) {
         for (int o : new int[] {0, 7}) {
           float[] p = values(kind, n + o, rnd);
