@@ -260,20 +260,26 @@ public final class CTCLoss extends Loss {
     checkLabelShape(label, samples);
     int maxLabel = label.shapeView()[batchAxis() == 0 ? 1 : 0];
     Shapes.output(outName, out, samples);
+    checkNotAnInput(outName, out, pred, label, predLengths, labelLengths, sampleWeight);
     if (withGradient) {
       Shapes.output("grad", grad, pred.size());
-      if (grad == pred.data()) {
-        throw new IllegalArgumentException("grad: expected an array other than pred's data (pred is read while "
-            + "grad is written), got pred's own array");
-      }
-      if (grad == out) {
-        throw new IllegalArgumentException("grad: expected an array other than " + outName + ", got the same array");
-      }
+      checkNotAnInput("grad", grad, pred, label, predLengths, labelLengths, sampleWeight);
+      checkDistinct("grad", grad, out, outName);
     }
     checkLengths("predLengths", predLengths, samples, frames, "T");
     checkLengths("labelLengths", labelLengths, samples, maxLabel, "L");
     checkLabelValues(label, labelLengths, samples, maxLabel, ps[2]);
     checkSampleWeight(sampleWeight, samples);
+  }
+
+  /** {@link Loss#checkNotAnInput} against each input of this call. */
+  private static void checkNotAnInput(String argument, float[] out, Tensor pred, Tensor label, Tensor predLengths,
+      Tensor labelLengths, Tensor sampleWeight) {
+    checkNotAnInput(argument, out, pred, "pred");
+    checkNotAnInput(argument, out, label, "label");
+    checkNotAnInput(argument, out, predLengths, "predLengths");
+    checkNotAnInput(argument, out, labelLengths, "labelLengths");
+    checkNotAnInput(argument, out, sampleWeight, "sampleWeight");
   }
 
   /** Sample n's label length: labelLengths[n] when given, otherwise the padded length (first -1). */
@@ -336,7 +342,8 @@ public final class CTCLoss extends Loss {
     float[] v = lengths.data();
     for (int n = 0; n < samples; n++) {
       float x = v[n];
-      if (!(x >= 0 && x <= max) || x != (float) Math.floor(x)) {
+      // in double: an int beyond 2^24 rounds as a float, so (float) (T + 1) could pass x <= T
+      if (!(x >= 0 && (double) x <= max) || x != (float) Math.floor(x)) {
         throw new IllegalArgumentException(argument + ": expected an integer in [0, " + maxName + "] = [0, " + max
             + "], got " + x + " at n=" + n);
       }
@@ -356,7 +363,7 @@ public final class CTCLoss extends Loss {
         if (labelLengths == null && v == -1f) {
           break; // padding: the rest is ignored
         }
-        if (!(v >= 0 && v <= top) || v != (float) Math.floor(v)) {
+        if (!(v >= 0 && (double) v <= top) || v != (float) Math.floor(v)) { // in double, as checkLengths
           String expected = top < 0
               ? "no class index (pred has C = 1 class, the blank alone)"
               : "a class index in [0, " + top + "]";

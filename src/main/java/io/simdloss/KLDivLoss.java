@@ -10,7 +10,10 @@ import io.simdloss.internal.Workspace;
 /**
  * Gluon's {@code KLDivLoss}: per element {@code label * (log(label + 1e-12) - p)} where {@code p = pred} when
  * {@code fromLogits} (default: pred holds log probabilities) and {@code p = log_softmax(pred)} over {@code axis}
- * otherwise; then {@code weight * mean} over the non-batch axes. label has pred's number of elements.
+ * otherwise; then {@code weight * mean} over the non-batch axes. label has pred's shape: Gluon's KLDivLoss,
+ * unlike the other losses, does not {@code reshape_like} its label (hybridized it requires pred's shape;
+ * imperatively it broadcasts, which this library does not do), so a label of another shape is refused rather
+ * than paired with pred in flat order, a result Gluon never gives.
  */
 public final class KLDivLoss extends LabeledLoss {
   private final boolean fromLogits;
@@ -45,7 +48,7 @@ public final class KLDivLoss extends LabeledLoss {
   @Override
   int[] bind(Workspace ws, Tensor pred, Tensor label) {
     int[] shape = pred.shapeView();
-    checkSameSize("label", label, pred);
+    checkSameShape(label, pred);
     ws.a = pred.data();
     ws.b = label.data();
     if (!fromLogits) {
@@ -60,6 +63,14 @@ public final class KLDivLoss extends LabeledLoss {
       }
     }
     return shape;
+  }
+
+  private static void checkSameShape(Tensor label, Tensor pred) {
+    Shapes.required("label", label);
+    if (!java.util.Arrays.equals(label.shapeView(), pred.shapeView())) {
+      throw new IllegalArgumentException("label: expected pred's shape " + Shapes.format(pred.shapeView())
+          + " (KLDivLoss does not reshape its label, as in Gluon), got " + Shapes.format(label.shapeView()));
+    }
   }
 
   @Override

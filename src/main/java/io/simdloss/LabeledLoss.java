@@ -62,6 +62,7 @@ public abstract class LabeledLoss extends Loss {
     int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
     int samples = samples(pred.shapeView(), batch);
     Shapes.output("out", out, samples);
+    checkNotAnInput("out", out, pred, label, sampleWeight);
     if (sampleWeight == null && forwardRows(pred, label, batch, out)) {
       return out;
     }
@@ -95,10 +96,10 @@ public abstract class LabeledLoss extends Loss {
     int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
     int samples = samples(pred.shapeView(), batch);
     Shapes.output("loss", loss, samples);
-    checkGradient("grad", grad, pred.size(), pred, label, sampleWeight);
-    if (grad == loss) {
-      throw new IllegalArgumentException("grad: expected an array other than loss, got the same array");
-    }
+    checkNotAnInput("loss", loss, pred, label, sampleWeight);
+    Shapes.output("grad", grad, pred.size());
+    checkNotAnInput("grad", grad, pred, label, sampleWeight);
+    checkDistinct("grad", grad, loss, "loss");
     Workspace ws = Workspace.get();
     try {
       int[] lossShape = bind(ws, pred, label);
@@ -113,6 +114,13 @@ public abstract class LabeledLoss extends Loss {
       ws.release();
     }
     return loss;
+  }
+
+  /** {@link Loss#checkNotAnInput} against each input of this call. */
+  private static void checkNotAnInput(String argument, float[] out, Tensor pred, Tensor label, Tensor sampleWeight) {
+    checkNotAnInput(argument, out, pred, "pred");
+    checkNotAnInput(argument, out, label, "label");
+    checkNotAnInput(argument, out, sampleWeight, "sampleWeight");
   }
 
   /**

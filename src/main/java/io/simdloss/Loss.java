@@ -94,16 +94,23 @@ public abstract class Loss {
   }
 
   /**
-   * Checks an output array of the gradient: exactly {@code length} floats, and not one of the inputs (writing
-   * the gradient must never modify an input).
+   * Checks that an output array ({@code out}, {@code loss}, a gradient) is not the data array of an input:
+   * writing it would modify that input, which no call does, and a result read from an input it has already
+   * overwritten would be wrong. A null input (an absent sample weight, say) is skipped. One input per call, so
+   * that a check allocates nothing (no varargs array).
    */
-  static void checkGradient(String argument, float[] grad, int length, Tensor... inputs) {
-    Shapes.output(argument, grad, length);
-    for (Tensor t : inputs) {
-      if (t != null && t.data() == grad) {
-        throw new IllegalArgumentException(argument + ": expected an array of its own, got the data array of an "
-            + "input (the gradient would overwrite it)");
-      }
+  static void checkNotAnInput(String argument, float[] out, Tensor input, String inputName) {
+    if (input != null && input.data() == out) {
+      throw new IllegalArgumentException(argument + ": expected an array of its own, got " + inputName
+          + "'s data array (writing " + argument + " would modify an input)");
+    }
+  }
+
+  /** Checks that two output arrays of one call are distinct (writing one would overwrite the other). */
+  static void checkDistinct(String argument, float[] out, float[] other, String otherName) {
+    if (out == other) {
+      throw new IllegalArgumentException(argument + ": expected an array other than " + otherName
+          + ", got the same array");
     }
   }
 

@@ -196,7 +196,8 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
     int classes = shape[classAxis];
     for (int i = 0; i < values.length; i++) {
       float v = values[i];
-      if (!(v >= 0 && v < classes) || v != (int) v) { // in range, (int) v is floor(v), exact below 2^31
+      // in double, where every int is exact (as a float, C beyond 2^24 rounds); in range, (int) v is floor(v)
+      if (!(v >= 0 && (double) v < classes) || v != (int) v) {
         throw new IllegalArgumentException("label: expected class indices, integers in [0, " + classes
             + "), got " + v + " at index " + i);
       }

@@ -51,6 +51,7 @@ public final class TripletLoss extends Loss {
     int batch = Shapes.axis("batchAxis", batchAxis(), pred.rank());
     int samples = pred.dim(batch);
     Shapes.output("out", out, samples);
+    checkNotAnInput("out", out, pred, positive, negative);
     if (batch == 0 && samples > 0 && samples <= PointwiseLoss.ROW_SHORTCUT_MAX_SAMPLES
         && pred.size() / samples < LossKernels.SEQUENTIAL_BELOW) {
       forwardShortRows(pred.data(), positive.data(), negative.data(), pred.size() / samples, out);
@@ -125,16 +126,19 @@ public final class TripletLoss extends Loss {
     int samples = shape[batch];
     int size = pred.size();
     Shapes.output("loss", loss, samples);
-    checkGradient("gradPred", gradPred, size, pred, positive, negative);
-    checkGradient("gradPositive", gradPositive, size, pred, positive, negative);
-    checkGradient("gradNegative", gradNegative, size, pred, positive, negative);
-    if (gradPositive == gradPred) {
-      throw new IllegalArgumentException("gradPositive: expected an array other than gradPred, got the same array");
-    }
-    if (gradNegative == gradPred || gradNegative == gradPositive) {
-      throw new IllegalArgumentException("gradNegative: expected an array other than gradPred and gradPositive, got "
-          + "the same array as " + (gradNegative == gradPred ? "gradPred" : "gradPositive"));
-    }
+    checkNotAnInput("loss", loss, pred, positive, negative);
+    Shapes.output("gradPred", gradPred, size);
+    checkNotAnInput("gradPred", gradPred, pred, positive, negative);
+    checkDistinct("gradPred", gradPred, loss, "loss");
+    Shapes.output("gradPositive", gradPositive, size);
+    checkNotAnInput("gradPositive", gradPositive, pred, positive, negative);
+    checkDistinct("gradPositive", gradPositive, loss, "loss");
+    checkDistinct("gradPositive", gradPositive, gradPred, "gradPred");
+    Shapes.output("gradNegative", gradNegative, size);
+    checkNotAnInput("gradNegative", gradNegative, pred, positive, negative);
+    checkDistinct("gradNegative", gradNegative, loss, "loss");
+    checkDistinct("gradNegative", gradNegative, gradPred, "gradPred");
+    checkDistinct("gradNegative", gradNegative, gradPositive, "gradPositive");
     Workspace ws = Workspace.get();
     try {
       LossKernels k = kernels();
@@ -171,6 +175,13 @@ public final class TripletLoss extends Loss {
       ws.release();
     }
     return loss;
+  }
+
+  /** {@link Loss#checkNotAnInput} against each input of this call. */
+  private static void checkNotAnInput(String argument, float[] out, Tensor pred, Tensor positive, Tensor negative) {
+    checkNotAnInput(argument, out, pred, "pred");
+    checkNotAnInput(argument, out, positive, "positive");
+    checkNotAnInput(argument, out, negative, "negative");
   }
 
   /**

@@ -401,8 +401,10 @@ public final class Generated {
         label = fill(n, i -> labelValue());
         break;
       default:
-        // reshape_like: pred's shape, or flat
-        labelShape = rng.nextInt(4) == 0 ? new int[] {n} : predShape.clone();
+        // reshape_like: pred's shape, or flat; KLDivLoss has no reshape_like, its label has pred's shape (the draw
+        // is made for it too, so that the generated stream stays the same)
+        boolean flat = rng.nextInt(4) == 0;
+        labelShape = flat && kind != Kind.KL && kind != Kind.KL_SOFTMAX ? new int[] {n} : predShape.clone();
         label = fill(n, i -> labelValue());
     }
     if (kind == Kind.TRIPLET) {

@@ -270,7 +270,7 @@ class HandComputedTest {
     // an empty pred whose other dimensions are huge: nothing to normalize, nothing allocated for them
     // (2 * 46340 * 23170 floats would be 8 GB)
     float[] kl = KLDivLoss.builder().fromLogits(false).axis(0).batchAxis(1).build()
-        .forward(t(new float[0], 0, 2, 46340, 23170), t(new float[0], 0));
+        .forward(t(new float[0], 0, 2, 46340, 23170), t(new float[0], 0, 2, 46340, 23170));
     assertEquals(2, kl.length);
     assertTrue(Float.isNaN(kl[0]) && Float.isNaN(kl[1]));
     // Triplet sums: the sum of nothing is 0, so relu(0 + margin) = margin

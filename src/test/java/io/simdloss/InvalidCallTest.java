@@ -14,7 +14,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Invalid calls. {@link #everyRowOfTheTable} checks the exact message of each row of the "Invalid calls" table
- * (docs/hardening-readme-draft.md; one assertion per row, in the table's order). {@link #generatedInvalidCalls}
+ * (README.md, "Invalid calls"; one assertion per row, in the table's order). {@link #generatedInvalidCalls}
  * takes valid generated calls ({@link Generated}), breaks exactly one thing in each, and checks that each gives
  * an {@link IllegalArgumentException} (that class, not another) whose message names the argument and shows
  * the offending shape or value, that no input changed, and that {@code out} was not written. 100,000 calls in
@@ -73,6 +73,19 @@ class InvalidCallTest {
         () -> new TripletLoss().forward(p23, p23, zeros(7, 1)));
     assertMessage("sampleWeight: expected a shape that broadcasts to the loss shape (2, 3) (numpy rules: aligned "
         + "right, each dimension 1 or equal), got (2,)", () -> new L2Loss().forward(p23, p23, zeros(2)));
+    Tensor p2 = zeros(2);
+    assertMessage("out: expected an array of its own, got label's data array (writing out would modify an input)",
+        () -> new L1Loss().forward(p2, l2, null, l2.data()));
+    // every forwardBackward
+    assertMessage("grad: expected length 4, got length 3",
+        () -> new L2Loss().forwardBackward(zeros(4), zeros(4), null, new float[4], new float[3]));
+    assertMessage("grad: expected an array of its own, got label's data array (writing grad would modify an input)",
+        () -> new L2Loss().forwardBackward(p2, l2, null, new float[2], l2.data()));
+    float[] two = new float[2];
+    assertMessage("grad: expected an array other than loss, got the same array",
+        () -> new L2Loss().forwardBackward(p2, l2, null, two, two));
+    assertMessage("gradPositive: expected an array other than gradPred, got the same array",
+        () -> new TripletLoss().forwardBackward(p2, zeros(2), zeros(2), new float[2], two, two, new float[2]));
     // SoftmaxCrossEntropyLoss
     assertMessage("axis: expected an axis in [-2, 2) for an input of rank 2, got 5",
         () -> SoftmaxCrossEntropyLoss.builder().axis(5).build().forward(p23, l2));
@@ -87,6 +100,8 @@ class InvalidCallTest {
     // KLDivLoss
     assertMessage("axis: expected an axis in [-2, 2) for an input of rank 2, got -3",
         () -> KLDivLoss.builder().fromLogits(false).axis(-3).build().forward(p23, p23));
+    assertMessage("label: expected pred's shape (2, 3) (KLDivLoss does not reshape its label, as in Gluon), got (3, 2)",
+        () -> new KLDivLoss().forward(p23, zeros(3, 2)));
     // options
     assertMessage("rho: expected a finite number >= 1.17549435E-38 (a positive normal float), got 0.0",
         () -> HuberLoss.builder().rho(0f).build());
@@ -118,6 +133,33 @@ class InvalidCallTest {
         () -> ctc.forward(pred, label, null, t(new float[] {1, 0.5f}, 2), null));
     assertMessage("sampleWeight: expected a shape that broadcasts to the loss shape (2,): (), (1,) or (2,), got (2, 1)",
         () -> ctc.forward(pred, label, null, null, zeros(2, 1)));
+  }
+
+  /**
+   * Values used as indices are compared with their bounds exactly, also beyond 2^24, where a float no longer holds
+   * every integer and an int bound converted to float rounds: {@code (float) 16777219} is 16777220, so a CTC length
+   * of T + 1 passed {@code x <= T} and the call read past pred or the label (ArrayIndexOutOfBoundsException from
+   * inside; found by a review in session 10). Three 64 MB inputs.
+   */
+  @Test
+  void indexBoundsAreExactBeyondTwoToThe24() {
+    int odd = (1 << 24) + 3; // 16777219: as a float, 16777220
+    float above = 16777220f; // odd + 1, exactly representable
+    CTCLoss ctc = new CTCLoss();
+    // predLengths: T = odd, a length of T + 1
+    assertMessage("predLengths: expected an integer in [0, T] = [0, 16777219], got 1.677722E7 at n=0",
+        () -> ctc.forward(zeros(1, odd, 1), zeros(1, 0), t(new float[] {above}, 1), null, null));
+    // labelLengths: L = odd, a length of L + 1
+    assertMessage("labelLengths: expected an integer in [0, L] = [0, 16777219], got 1.677722E7 at n=0",
+        () -> ctc.forward(zeros(1, 1, 2), zeros(1, odd), null, t(new float[] {above}, 1), null));
+    // a label equal to the blank: C = odd + 2 = 16777221, top = C - 2 = odd, the blank C - 1 = 16777220
+    assertMessage("label: expected a class index in [0, 16777219] or -1 padding, got 1.677722E7 at (n=0, l=0)",
+        () -> ctc.forward(zeros(1, 1, odd + 2), t(new float[] {above}, 1, 1)));
+    // SoftmaxCE with C = 2^24 + 1: the label 2^24 is the last class and valid (it was refused: (float) C == 2^24);
+    // equal logits, so the loss is log(C)
+    int classes = (1 << 24) + 1;
+    float[] loss = new SoftmaxCrossEntropyLoss().forward(zeros(1, classes), t(new float[] {1 << 24}, 1));
+    assertEquals(Math.log(classes), loss[0], 1e-5 * Math.log(classes));
   }
 
   @Test

@@ -392,6 +392,17 @@ class NonFiniteTest {
         Tensor.of(new float[4], 2, 2));
     assertValue(INF, out[0], "mean of 3e38 and 3e38");
     assertValue(1, out[1], "mean of 1 and 1");
+    // the weights that multiply the sum come after it (README, "Sample weights"): L2's 1/2 too. 1.5e19^2 is
+    // about 2.25e38, two of them overflow; Gluon's terms carry the 1/2 and its mean is 1.125e38
+    Tensor zeros2 = Tensor.of(new float[2], 1, 2);
+    assertValue(INF, new L2Loss().forward(Tensor.of(new float[] {1.5e19f, 1.5e19f}, 1, 2), zeros2)[0],
+        "L2 of 1.5e19, 1.5e19");
+    // a sample weight constant along the run multiplies the float sum (inf); one that varies along it multiplies
+    // each term: fma(BIG, 0.5, 0) = BIG/2 exactly, then BIG/2 + BIG/2 = BIG, mean BIG/2
+    Tensor big2 = Tensor.of(new float[] {BIG, BIG}, 1, 2);
+    assertValue(INF, new L1Loss().forward(big2, zeros2, Tensor.of(new float[] {0.5f}, 1))[0], "scalar weight");
+    assertValue(BIG / 2, new L1Loss().forward(big2, zeros2, Tensor.of(new float[] {0.5f, 0.5f}, 2))[0],
+        "per-element weight");
     // +inf and -inf terms in one sample: NaN (triplet terms can be negative)
     float[] t = new TripletLoss().forward(Tensor.of(new float[] {0, 0}, 1, 2), Tensor.of(new float[] {INF, 0}, 1, 2),
         Tensor.of(new float[] {0, INF}, 1, 2));
