@@ -818,6 +818,46 @@ class GradientTest {
     assertArrayEquals(new float[] {0f, 0f}, g[0]);
   }
 
+  /**
+   * Weights of either sign and zero, and SigmoidBCE from probabilities at p = 0 and 1, where the 1e-12 guards
+   * decide the gradient: derived by hand. The generated cases draw weights from [0.1, 2] and p from [0.02, 0.98]
+   * (a gap found by a review in session 10). Zeros are compared by value (delta 0): their sign follows the
+   * product's operands.
+   */
+  @org.junit.jupiter.api.Test
+  void weightsOfEitherSignAndTheFromSigmoidGuards() {
+    float[] loss = new float[1];
+    float[] grad = new float[4];
+    // L2, weight -1.5, one sample of 4: d = (1, -2, 0.5, 3), sample weight (2, -1, 0, 0.5);
+    // loss = mean((-1.5 / 2) d^2 sw) = -0.75 (2 - 4 + 0 + 4.5) / 4, grad = -1.5 d sw / 4
+    L2Loss.builder().weight(-1.5f).build().forwardBackward(Tensor.of(new float[] {1, -2, 0.5f, 3}, 1, 4),
+        Tensor.of(new float[4], 1, 4), Tensor.of(new float[] {2, -1, 0, 0.5f}, 1, 4), loss, grad);
+    assertEquals(-0.46875f, loss[0], 0f);
+    assertArrayEquals(new float[] {-0.75f, -0.75f, 0f, -0.5625f}, grad, 0f);
+    // SigmoidBCE from probabilities, p = (0, 0, 1, 1), z = (0, 1, 0, 1), u = 1/4:
+    // (1 - z) / (1 - p + 1e-12) - z / (p + 1e-12) = 1, -1e12, 1e12, -1; the loss -log(1e-12) where p and z disagree
+    SigmoidBinaryCrossEntropyLoss.builder().fromSigmoid(true).build().forwardBackward(
+        Tensor.of(new float[] {0, 0, 1, 1}, 1, 4), Tensor.of(new float[] {0, 1, 0, 1}, 1, 4), null, loss, grad);
+    double tiny = 1e-12f; // the guard is a float: 9.99999996e-13
+    assertEquals(2 * -Math.log(tiny) / 4, loss[0], 1e-5);
+    double[] expected = {0.25, -0.25 / tiny, 0.25 / tiny, -0.25};
+    for (int i = 0; i < 4; i++) {
+      assertEquals(expected[i], grad[i], Math.abs(expected[i]) * 1e-6, "element " + i);
+    }
+    // SoftmaxCE, pred (2, 3) of zeros, labels (0, 2), sample weight (2, 1) = (-1, 0): row 0 is
+    // -(softmax - onehot) = (2/3, -1/3, -1/3), row 1 is 0; the losses -log 3 and 0
+    float[] two = new float[2];
+    float[] g6 = new float[6];
+    new SoftmaxCrossEntropyLoss().forwardBackward(Tensor.of(new float[6], 2, 3), Tensor.of(new float[] {0, 2}, 2),
+        Tensor.of(new float[] {-1, 0}, 2, 1), two, g6);
+    assertEquals(-Math.log(3), two[0], 1e-6);
+    assertEquals(0f, two[1], 0f);
+    double[] soft = {2.0 / 3, -1.0 / 3, -1.0 / 3, 0, 0, 0};
+    for (int i = 0; i < 6; i++) {
+      assertEquals(soft[i], g6[i], 1e-7, "element " + i);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void nanGivesNanGradientOnlyWhereItIs() {
     float[] grad = new float[6];
