@@ -137,6 +137,21 @@ public final class Checks {
     Kind.L2, Kind.L1, Kind.HUBER, Kind.HINGE, Kind.SQUARED_HINGE, Kind.LOGISTIC, Kind.SIGMOID_BCE
   };
 
+  /**
+   * Fails the fork unless the library runs on the backend the benchmark names. A {@code -jvmArgsAppend} on the
+   * command line replaces a benchmark's own {@code @Fork} flags: without {@code --add-modules
+   * jdk.incubator.vector} the library quietly falls back to its scalar kernels, and a "vector" number would be
+   * a scalar one.
+   */
+  public static void requireBackend(boolean vector) {
+    if (Backend.isVector() != vector) {
+      throw new IllegalStateException("this benchmark expects the " + (vector ? "vector" : "scalar")
+          + " backend, got " + Backend.active() + " (a -jvmArgsAppend on the command line replaces the benchmark's "
+          + "own flags: repeat --add-modules jdk.incubator.vector -Dsimdloss.backend=" + (vector ? "vector" : "scalar")
+          + " in it)");
+    }
+  }
+
   /** Checks each kind on these inputs; throws IllegalStateException on the first mismatch. */
   public static void verify(Inputs in, Kind... kinds) {
     for (Kind k : kinds) {

@@ -68,6 +68,7 @@ public class GradientCost {
 
   @Setup
   public void setUp() {
+    Checks.requireBackend(true);
     SplittableRandom r = new SplittableRandom(42);
     if (loss.startsWith("CTC")) {
       setUpCtc(r);

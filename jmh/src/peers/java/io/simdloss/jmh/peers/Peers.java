@@ -60,8 +60,13 @@ public class Peers {
    */
   static final int THREADS = Integer.getInteger("simdloss.peers.threads", 1);
 
+  /**
+   * The quick profile's softmax CE data: {@code Inputs.all(1, 10)} for 1x10 (VectorBackend.softmaxCe_1x10's
+   * state; until session 10 the peers drew {@code classes(1, 10)}, other logits, so the two 1x10 rows could not
+   * be set side by side), {@code classes(256, 1000)} for 256x1000.
+   */
   static Inputs ceInputs(int rows) {
-    return Inputs.classes(rows, rows == 1 ? 10 : 1000);
+    return rows == 1 ? Inputs.all(1, 10) : Inputs.classes(rows, 1000);
   }
 
   static Inputs point() {
