@@ -216,13 +216,12 @@ public class TripletFloor {
    * accumulators and writes the gradients an active sample gets ({@code 2(r-q)}, {@code 2(q-p)}, {@code 2(p-r)}
    * times the weight, the library's operations); a sample found inactive then gets its gradients rewritten with
    * the gate 0 (a second pass over operands still in L1). Unconstrained as {@link #unconstrainedForwardBackward}
-   * (reduceLanes). Written for samples of a multiple of two vectors. Session 10, paired rounds of one fork
-   * each ({@code -f 1 -wi 3 -w 300ms -i 4 -r 200ms}, alternating benchmarks), fastest iteration / paired median
-   * against forward: JDK 25, 4 rounds, 26.5 us / 3.30x against the library's forwardBackward 18.3 us / 2.07x
-   * and unconstrainedForwardBackward 17.0 us / 2.01x; JDK 17, 3 rounds, 21.6 us / 2.67x against 20.4 / 2.30x
-   * and 19.8 / 2.30x. Filling an inactive sample's gradients with +0 instead gave the same time (26.3 us, JDK
-   * 25). Writing three arrays in the loop that reads three is the cost (as gradient3Interleaved against
-   * gradient3Split), not the second pass it saves.
+   * (reduceLanes). Written for samples of a multiple of two vectors. Session 10, 4 paired rounds of one fork
+   * each ({@code -f 1 -wi 3 -w 300ms -i 4 -r 200ms}, alternating benchmarks), fastest iterations: JDK 25 30.4 us
+   * against the library's forwardBackward 22.0 and unconstrainedForwardBackward 17.4 (forward 7.3); JDK 17 29.7
+   * against 22.7 and 22.5 (forward 9.8). On the earlier data (see setUp) the same order, and filling an inactive
+   * sample's gradients with +0 instead of rewriting them gave the same time. Writing three arrays in the loop
+   * that reads three is the cost (as gradient3Interleaved against gradient3Split), not the second pass it saves.
    */
   @Benchmark
   public float[] speculativeForwardBackward() {
