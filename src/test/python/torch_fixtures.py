@@ -230,6 +230,33 @@ def ctc_cases(rng):
              {"loss": loss, "grad": g})
 
 
+def kink_cases():
+    """The subgradients at the kinks, which the gradients issue asks to match PyTorch's: |x| at 0 (L1), Huber at
+    |d| == rho, relu at 0 (hinge, squared hinge, triplet), each with exactly representable inputs that land on the
+    kink, beside points off it."""
+    pred = np.array([[1.0, -2.0, 0.5, -0.5, 3.0, 0.25, 1.0, -1.0]], np.float32)
+    same = pred.copy()
+    off_by = np.array([[1.0, -2.0, 0.0, 0.0, 2.5, -0.25, 0.5, -1.5]], np.float32)  # d = 0, 0, 0.5, -0.5, 0.5, ...
+    labeled("Kinks/L1", "L1", {}, pred, np.where(np.arange(8) < 2, same, off_by).astype(np.float32), None,
+            lambda p, z: F.l1_loss(p, z, reduction="none"))
+    labeled("Kinks/Huber/rho0.5", "Huber", {"rho": "0.5"}, pred, off_by, None,
+            lambda p, z: F.smooth_l1_loss(p, z, reduction="none", beta=0.5))
+    z = np.array([[1.0, -1.0, 2.0, -2.0, 1.0, -1.0, 0.5, 4.0]], np.float32)  # p z = 1, 2, 1, 1, 3, -0.25, 0.5, -4
+    labeled("Kinks/Hinge", "Hinge", {}, pred, z, None, lambda p, z: F.relu(1 - p * z))
+    labeled("Kinks/SquaredHinge", "SquaredHinge", {}, pred, z, None, lambda p, z: F.relu(1 - p * z) ** 2)
+    # triplet: sum((p - q)^2 - (p - r)^2) = 1 - 4 = -3 for the first sample, so margin 3 puts it on the kink;
+    # the second sample is active
+    p = np.array([[0.0, 0.0], [1.0, 0.0]], np.float32)
+    q = np.array([[1.0, 0.0], [0.0, 0.0]], np.float32)
+    r = np.array([[2.0, 0.0], [1.0, 0.0]], np.float32)
+    tp, tq, tr = t(p, True), t(q, True), t(r, True)
+    loss = F.relu(((tp - tq) ** 2 - (tp - tr) ** 2).sum(dim=1) + 3.0)
+    gp, gq, gr = torch.autograd.grad(loss.sum(), (tp, tq, tr))
+    emit("Kinks/Triplet/margin3", {"loss": "Triplet", "batchAxis": 0, "margin": "3.0"},
+         {"pred": p, "positive": q, "negative": r},
+         {"loss": loss, "gradPred": gp, "gradPositive": gq, "gradNegative": gr})
+
+
 def main():
     OUT.write("# PyTorch %s, numpy %s: src/test/python/torch_fixtures.py (see its docstring)\n"
               % (torch.__version__, np.__version__))
@@ -238,6 +265,7 @@ def main():
     softmax_cases(rng)
     triplet_cases(rng)
     ctc_cases(rng)
+    kink_cases()
 
 
 if __name__ == "__main__":
