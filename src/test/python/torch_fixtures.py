@@ -14,8 +14,9 @@ otherwise Gluon's formula is written with torch operations. Gluon's weighting an
 d(sum over samples of the loss) / d inputs, nothing derived by hand.
 
 Format, one case per block: "case NAME", "options K=V ...", one line per tensor "NAME DIMS : VALUES" (DIMS
-comma-separated, empty for rank 0; VALUES as hexadecimal floating-point literals, which Java parses exactly),
-then "end". Tensors named loss and grad* are expected outputs (float64); the others are inputs (float32).
+comma-separated, empty for rank 0), then "end". Tensors named loss and grad* are expected outputs, float64
+values written with 10 significant digits; the others are float32 inputs, written as the shortest decimal that
+gives the float back (Java's Float.parseFloat reads it exactly).
 """
 import sys
 
@@ -27,13 +28,19 @@ torch.set_default_dtype(torch.float64)
 OUT = sys.stdout
 
 
-def hexes(a):
-    return " ".join(float(x).hex() for x in np.asarray(a, dtype=np.float64).ravel())
+def java(x, digits):
+    """A decimal Java's parsers read: the shortest that gives back the float32 (digits None), or 10 significant
+    digits of a float64 output; non-finite values as Java spells them."""
+    x = float(x)
+    if not np.isfinite(x):
+        return "NaN" if np.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+    return str(np.float32(x)) if digits is None else "%.*g" % (digits, x)
 
 
-def write_tensor(name, a):
-    a = np.asarray(a)
-    OUT.write("%s %s : %s\n" % (name, ",".join(str(d) for d in a.shape), hexes(a)))
+def write_tensor(name, a, output):
+    a = np.asarray(a, dtype=np.float64)
+    values = " ".join(java(x, 10 if output else None) for x in a.ravel())
+    OUT.write("%s %s : %s\n" % (name, ",".join(str(d) for d in a.shape), values))
 
 
 def f32(rng, shape, lo, hi):
@@ -69,9 +76,10 @@ def emit(name, options, inputs, outputs):
     OUT.write("options %s\n" % " ".join("%s=%s" % kv for kv in options.items()))
     for k, v in inputs.items():
         if v is not None:
-            write_tensor(k, v)
+            assert np.asarray(v).dtype == np.float32, k
+            write_tensor(k, v, False)
     for k, v in outputs.items():
-        write_tensor(k, v.detach().numpy())
+        write_tensor(k, v.detach().numpy(), True)
     OUT.write("end\n")
 
 
@@ -257,6 +265,59 @@ def kink_cases():
          {"loss": loss, "gradPred": gp, "gradPositive": gq, "gradNegative": gr})
 
 
+def large_cases():
+    """Samples long enough for the vector kernels, the fused map-and-sum paths, the 1024-element chunks of the
+    sample reduction (runs that cross them) and the row shortcuts' limits, and a rank-0 sample weight."""
+    rng = np.random.default_rng(7)
+    # one sample of 1030 crosses the first 1024-element chunk; a scalar (rank-0) sample weight
+    pred = f32(rng, (1, 1030), -3, 3)
+    labeled("Large/L2/1x1030/sw-scalar", "L2", {}, pred, f32(rng, (1, 1030), -3, 3), np.asarray(0.75, np.float32),
+            lambda p, z: F.mse_loss(p, z, reduction="none") / 2)
+    shape = (2, 128)
+    pred = f32(rng, shape, -3, 3)
+    labeled("Large/SquaredHinge/2x128/sw-full", "SquaredHinge", {}, pred, signs(rng, shape), f32(rng, shape, 0, 2),
+            lambda p, z: F.relu(1 - p * z) ** 2)
+    labeled("Large/SigmoidBCE/2x128", "SigmoidBCE", {}, pred, f32(rng, shape, 0, 1), None,
+            lambda p, z: F.binary_cross_entropy_with_logits(p, z, reduction="none"))
+    logits = f32(rng, (2, 200), -5, 5)
+    idx = rng.integers(0, 200, size=2).astype(np.float32)
+    labeled("Large/SoftmaxCE/sparse/2x200", "SoftmaxCE", {}, logits, idx, None,
+            lambda p, z: F.cross_entropy(p, z.long(), reduction="none").unsqueeze(1))
+    labeled("Large/SoftmaxCE/dense/2x200/sw", "SoftmaxCE", {"sparseLabel": "false"}, logits,
+            f32(rng, (2, 200), 0, 0.01), f32(rng, (2, 1), 0, 2),
+            lambda p, z: -(F.log_softmax(p, dim=1) * z).sum(dim=1, keepdim=True))
+    labeled("Large/KLDiv/softmax/1x1030", "KLDiv", {"fromLogits": "false"}, f32(rng, (1, 1030), -4, 4),
+            f32(rng, (1, 1030), 0.0001, 0.002), None,
+            lambda p, z: F.kl_div(F.log_softmax(p, dim=1), z, reduction="none"))
+    # a class axis before the last, long columns: (2, 40, 4) with axis 1
+    labeled("Large/SoftmaxCE/sparse/2x40x4/axis1", "SoftmaxCE", {"axis": 1}, f32(rng, (2, 40, 4), -3, 3),
+            rng.integers(0, 40, size=(2, 4)).astype(np.float32), None,
+            lambda p, z: F.cross_entropy(p, z.long(), reduction="none").unsqueeze(1))
+    # samples of 100: the vector backend sums them straight from the operands (TripletLoss.sampleSum)
+    p = f32(rng, (2, 100), -2, 2)
+    q = f32(rng, (2, 100), -1, 1)
+    r = f32(rng, (2, 100), -1, 1)
+    tp, tq, tr = t(p, True), t(q, True), t(r, True)
+    loss = F.relu(((tp - tq) ** 2 - (tp - tr) ** 2).sum(dim=1) + 1.0)
+    gp, gq, gr = torch.autograd.grad(loss.sum(), (tp, tq, tr))
+    emit("Large/Triplet/2x100", {"loss": "Triplet", "batchAxis": 0}, {"pred": p, "positive": q, "negative": r},
+         {"loss": loss, "gradPred": gp, "gradPositive": gq, "gradNegative": gr})
+    # CTC with a larger alphabet: the per-frame log-sum-exp over 40 classes runs in the vector kernels
+    n, frames, classes = 2, 16, 40
+    labels = [[5, 17, 17, 3, 38, 0], [12, 7, 30]]
+    label = np.full((n, 6), -1.0, np.float32)
+    for i, l in enumerate(labels):
+        label[i, :len(l)] = l
+    pred = f32(rng, (n, frames, classes), -3, 3)
+    tp = t(pred, True)
+    loss = F.ctc_loss(F.log_softmax(tp, dim=2).transpose(0, 1), torch.tensor([c for l in labels for c in l]),
+                      torch.tensor([frames] * n), torch.tensor([len(l) for l in labels]), blank=classes - 1,
+                      reduction="none")
+    (g,) = torch.autograd.grad(loss.sum(), tp)
+    emit("Large/CTC/NTC/N2xT16xC40", {"loss": "CTC", "layout": "NTC", "zeroInfinity": "false"},
+         {"pred": pred, "label": label}, {"loss": loss, "grad": g})
+
+
 def main():
     OUT.write("# PyTorch %s, numpy %s: src/test/python/torch_fixtures.py (see its docstring)\n"
               % (torch.__version__, np.__version__))
@@ -266,6 +327,7 @@ def main():
     triplet_cases(rng)
     ctc_cases(rng)
     kink_cases()
+    large_cases()
 
 
 if __name__ == "__main__":
