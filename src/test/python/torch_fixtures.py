@@ -114,8 +114,9 @@ def pointwise_cases(rng):
                     lambda p, z: F.l1_loss(p, z, reduction="none"), batch_axis, weight)
             # Huber: PyTorch's smooth_l1_loss with beta = rho is Gluon's HuberLoss (0.5 d^2 / rho inside, d - rho / 2
             # outside; both give rho / 2 at the boundary)
+            rho = float(np.float32(0.7))  # the float32 that simdloss's rho(0.7f) holds
             labeled("Huber/rho0.7/" + wtag, "Huber", {"rho": "0.7"}, pred, label, sw,
-                    lambda p, z: F.smooth_l1_loss(p, z, reduction="none", beta=0.7), batch_axis, weight)
+                    lambda p, z: F.smooth_l1_loss(p, z, reduction="none", beta=rho), batch_axis, weight)
             s = signs(rng, shape)
             labeled("Hinge/" + wtag, "Hinge", {}, pred, s, sw, lambda p, z: F.relu(1 - p * z), batch_axis, weight)
             labeled("SquaredHinge/margin1.5/" + wtag, "SquaredHinge", {"margin": "1.5"}, pred, s, sw,
@@ -239,9 +240,10 @@ def ctc_cases(rng):
 
 
 def kink_cases():
-    """The subgradients at the kinks, which the gradients issue asks to match PyTorch's: |x| at 0 (L1), Huber at
-    |d| == rho, relu at 0 (hinge, squared hinge, triplet), each with exactly representable inputs that land on the
-    kink, beside points off it."""
+    """The subgradients at the kinks, which the gradients issue asks to match PyTorch's: |x| at 0 (L1) and relu at
+    0 (hinge, triplet) pin a choice, each with exactly representable inputs that land on the kink, beside points
+    off it. Huber at |d| == rho and the squared hinge at 0 are smooth there (both sides give the same gradient),
+    so their cases check the value at the boundary, not a choice."""
     pred = np.array([[1.0, -2.0, 0.5, -0.5, 3.0, 0.25, 1.0, -1.0]], np.float32)
     same = pred.copy()
     off_by = np.array([[1.0, -2.0, 0.0, 0.0, 2.5, -0.25, 0.5, -1.5]], np.float32)  # d = 0, 0, 0.5, -0.5, 0.5, ...

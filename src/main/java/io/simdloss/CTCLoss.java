@@ -99,8 +99,8 @@ public final class CTCLoss extends Loss {
   }
 
   /**
-   * As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor)}, writing into {@code out} (length N) and
-   * returning it. Every argument is validated before {@code out} is written.
+   * As {@link #forward(Tensor, Tensor, Tensor, Tensor, Tensor)}, writing into {@code out} (length N, not an
+   * input's data array) and returning it. Every argument is validated before {@code out} is written.
    */
   public float[] forward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths, Tensor sampleWeight,
       float[] out) {
@@ -170,7 +170,8 @@ public final class CTCLoss extends Loss {
    * {@code grad} is written; inputs are never modified.
    *
    * @throws IllegalArgumentException if an argument is invalid, {@code loss} is not of length N, {@code grad} is
-   *     null or not of length {@code pred.size()}, {@code grad} is pred's own array or {@code loss}, or a
+   *     null or not of length {@code pred.size()}, {@code loss} or {@code grad} is an input's data array,
+   *     {@code grad} is {@code loss}, or a
    *     sample's lattice would exceed a Java array
    */
   public float[] forwardBackward(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths,
@@ -247,8 +248,9 @@ public final class CTCLoss extends Loss {
 
   /**
    * Validates a call's arguments, in this order (the first invalid one is named): pred, label's shape, the
-   * output {@code out} (named {@code outName}: N floats), with a gradient {@code grad} (pred's size, not pred's
-   * data, not {@code out}), predLengths, labelLengths, the label values, sampleWeight.
+   * output {@code out} (named {@code outName}: N floats, not an input's data array), with a gradient {@code grad}
+   * (pred's size, not an input's data array, not {@code out}), predLengths, labelLengths, the label values,
+   * sampleWeight.
    */
   private void validate(Tensor pred, Tensor label, Tensor predLengths, Tensor labelLengths, Tensor sampleWeight,
       String outName, float[] out, boolean withGradient, float[] grad) {

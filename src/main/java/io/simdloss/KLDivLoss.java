@@ -6,6 +6,7 @@ import io.simdloss.internal.ScalarLossKernels;
 import io.simdloss.internal.ScalarMath;
 import io.simdloss.internal.Shapes;
 import io.simdloss.internal.Workspace;
+import java.util.Arrays;
 
 /**
  * Gluon's {@code KLDivLoss}: per element {@code label * (log(label + 1e-12) - p)} where {@code p = pred} when
@@ -67,7 +68,7 @@ public final class KLDivLoss extends LabeledLoss {
 
   private static void checkSameShape(Tensor label, Tensor pred) {
     Shapes.required("label", label);
-    if (!java.util.Arrays.equals(label.shapeView(), pred.shapeView())) {
+    if (!Arrays.equals(label.shapeView(), pred.shapeView())) {
       throw new IllegalArgumentException("label: expected pred's shape " + Shapes.format(pred.shapeView())
           + " (KLDivLoss does not reshape its label, as in Gluon), got " + Shapes.format(label.shapeView()));
     }

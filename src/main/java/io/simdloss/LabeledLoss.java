@@ -53,8 +53,9 @@ public abstract class LabeledLoss extends Loss {
   }
 
   /**
-   * As {@link #forward(Tensor, Tensor, Tensor)}, writing into {@code out} (length: the batch axis's size) and
-   * returning it. Allocates nothing once this thread's workspace has grown to the shapes it sees.
+   * As {@link #forward(Tensor, Tensor, Tensor)}, writing into {@code out} (length: the batch axis's size; not an
+   * input's data array) and returning it. Allocates nothing once this thread's workspace has grown to the shapes
+   * it sees.
    */
   public final float[] forward(Tensor pred, Tensor label, Tensor sampleWeight, float[] out) {
     Shapes.required("pred", pred);
@@ -86,7 +87,8 @@ public abstract class LabeledLoss extends Loss {
    * (the same bits) and into {@code grad} (pred's number of elements, in pred's layout)
    * {@code d(sum_n loss[n]) / d pred}: the global weight, the sample weight and the 1/count of the mean included.
    * {@code sampleWeight} may be null. Allocates nothing once this thread's workspace has grown to the shapes it
-   * sees. Every argument is validated before anything is written; {@code grad} must not be an input's array.
+   * sees. Every argument is validated before anything is written; {@code loss} and {@code grad} must be arrays of
+   * their own (not an input's data array, not each other).
    *
    * @return {@code loss}
    */

@@ -43,7 +43,10 @@ public final class TripletLoss extends Loss {
     return forward(pred, positive, negative, new float[pred.dim(axis)]);
   }
 
-  /** As {@link #forward(Tensor, Tensor, Tensor)}, writing into {@code out} and returning it. */
+  /**
+   * As {@link #forward(Tensor, Tensor, Tensor)}, writing into {@code out} (not an input's data array) and returning
+   * it.
+   */
   public float[] forward(Tensor pred, Tensor positive, Tensor negative, float[] out) {
     Shapes.required("pred", pred);
     checkSameSize("positive", positive, pred);
@@ -112,7 +115,8 @@ public final class TripletLoss extends Loss {
    * {@code weight * 2(pred - negative)}; 0 for a sample whose hinge is not active (relu'(0) = 0, PyTorch's
    * choice); NaN for a sample whose sum is NaN. The gate of a sample is known only once its sum is, so the work
    * goes sample by sample: its sum (formed as in forward), then its gradients while its operands are in cache.
-   * Allocates nothing; every argument is validated before anything is written.
+   * Allocates nothing; every argument is validated before anything is written. {@code loss} and the three gradients
+   * must be four arrays of their own (none an input's data array).
    *
    * @return {@code loss}
    */

@@ -63,9 +63,10 @@ class AliasingTest {
         new SigmoidBinaryCrossEntropyLoss(), new HingeLoss())) {
       inputs.clear();
       boolean sparse = l instanceof SoftmaxCrossEntropyLoss;
-      // SoftmaxCE: pred (2, 1) with one class, sparse label (2,) of class 0; the others: pred (2,)
+      // SoftmaxCE: pred (2, 1) with one class, sparse label (2,) of class 0; the others: pred (2,). Every call
+      // below is valid but for the aliasing.
       Tensor pred = sparse ? input("pred", new float[] {0.5f, -1f}, 2, 1) : input("pred", new float[] {0.5f, -1f}, 2);
-      Tensor label = input("label", new float[] {0f, 1f}, 2);
+      Tensor label = input("label", new float[] {0f, 0f}, 2);
       Tensor sw = sparse ? input("sampleWeight", new float[] {1f, 2f}, 2, 1) : input("sampleWeight",
           new float[] {1f, 2f}, 2);
       for (Map.Entry<String, float[]> in : Map.copyOf(inputs).entrySet()) {
@@ -154,6 +155,8 @@ class AliasingTest {
       assertRefused(ownArray("grad", in.getKey()), () -> l.forwardBackward(p1, l1, pl, ll, w, new float[1],
           in.getValue()));
       assertRefused(ownArray("out", in.getKey()), () -> l.forward(p1, l1, pl, ll, w, in.getValue()));
+      assertRefused(ownArray("loss", in.getKey()), () -> l.forwardBackward(p1, l1, pl, ll, w, in.getValue(),
+          new float[1]));
     }
     float[] both = new float[1];
     assertRefused(otherThan("grad", "loss"), () -> l.forwardBackward(p1, l1, pl, ll, w, both, both));

@@ -139,7 +139,7 @@ class InvalidCallTest {
    * Values used as indices are compared with their bounds exactly, also beyond 2^24, where a float no longer holds
    * every integer and an int bound converted to float rounds: {@code (float) 16777219} is 16777220, so a CTC length
    * of T + 1 passed {@code x <= T} and the call read past pred or the label (ArrayIndexOutOfBoundsException from
-   * inside; found by a review in session 10). Three 64 MB inputs.
+   * inside; found by a review in session 10). Four inputs of 64 MB.
    */
   @Test
   void indexBoundsAreExactBeyondTwoToThe24() {
