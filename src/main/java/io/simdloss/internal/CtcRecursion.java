@@ -41,10 +41,14 @@ package io.simdloss.internal;
  * <h2>Numerics</h2>
  * {@code logsumexp} of two or three terms is {@code m + log1p(sum_{other terms} exp(a_i - m))} with m the
  * maximum, and {@code -inf} when m is {@code -inf} (so {@code -inf - -inf} never produces NaN); NaN inputs
- * propagate. The recursion state is <b>double</b>: the per-cell work is scalar anyway (a gather of
- * {@code x[t, l'(s)]}, one or two {@code exp} and a {@code log1p}), where double costs the same as float in
- * Java, while it keeps the recursion's own rounding (T*S additions in log space) far below the float error of
- * the inputs. The active kernels compute each frame's maximum m_t and {@code r_t = log sum_c exp(x[t, c] - m_t)}
+ * propagate. The recursion state is <b>double</b>: it keeps the recursion's own rounding (T*S additions in log
+ * space) far below the float error of the inputs. Each frame's cells are independent of one another, so a step
+ * runs lane-parallel across the positions s: {@link ScalarDoubleMath#logAddExp3} (the three-term form, with
+ * {@code -inf} for a missing term), computed by the kernels in three passes (the selection of the maximum and
+ * the two other terms, their exponentials, the log1p) with the library's own double {@code exp} and
+ * {@code log1p} ({@link ScalarDoubleMath}, and its vector twin): the same bits on every backend and width. Until
+ * session 11 each cell was scalar code with {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns
+ * per cell on JDK 17. The active kernels compute each frame's maximum m_t and {@code r_t = log sum_c exp(x[t, c] - m_t)}
  * in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever
  * the size of the scores.
  *
@@ -64,7 +68,7 @@ package io.simdloss.internal;
  * is {@code up * e[t, c] / sum_t}, from the numerators {@code e = exp(x - m_t)} that
  * {@link LossKernels#expSum} wrote into the gradient rows while normalizing the frames (one exp pass; float,
  * {@code e * (up / sum_t)}); the occupancy is summed per
- * class of l' in double, in increasing s, with {@code StrictMath.exp}, and subtracted with one rounding to
+ * class of l' in double, in increasing s, with the kernels' double {@code exp}, and subtracted with one rounding to
  * float. Special cases (infinite or NaN loss) are described at the method.
  *
  * <p>Nothing here allocates once warmed up: buffers (lse, l', two rows, and for the gradient the T x S lattice
@@ -92,6 +96,12 @@ public final class CtcRecursion {
     /** Two alpha rows (the previous and the current frame); the gradient's two beta rows. */
     double[] alphaA = new double[0];
     double[] alphaB = new double[0];
+    /** The current frame's emissions {@code y[t, l'(s)]}, per position s. */
+    double[] emit = new double[0];
+    /** Per position s of l': 1 where the skip transition from s - 2 is allowed, else 0. */
+    double[] skipAllowed = new double[0];
+    /** The log-sum-exp passes' differences and exponentials (two per position); the occupancy terms. */
+    double[] terms = new double[0];
     /** The gradient's full alpha lattice, row t at {@code t*S}. */
     double[] lattice = new double[0];
     /** Per position s of l', the slot of its class among the distinct classes of l'. */
@@ -120,6 +130,9 @@ public final class CtcRecursion {
         ext = new int[extendedLength];
         alphaA = new double[extendedLength];
         alphaB = new double[extendedLength];
+        emit = new double[extendedLength];
+        skipAllowed = new double[extendedLength];
+        terms = new double[2 * extendedLength];
       }
     }
 
@@ -187,13 +200,14 @@ public final class CtcRecursion {
     double[] lse = scratch.lse;
     int[] ext = scratch.ext;
     frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse);
-    extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
+    extend(label, labelOffset, labelStride, labelLength, classes - 1, ext, scratch.skipAllowed);
 
     double[] prev = scratch.alphaA;
     double[] cur = scratch.alphaB;
     alphaInit(pred, offset, lse[0], ext, extended, prev, 0);
     for (int t = 1; t < frames; t++) {
-      alphaStep(pred, offset + t * frameStride, lse[t], ext, extended, prev, 0, cur, 0);
+      emissions(pred, offset + t * frameStride, lse[t], ext, extended, scratch.emit);
+      alphaStep(k, scratch, extended, prev, 0, cur, 0, 0);
       double[] swap = prev;
       prev = cur;
       cur = swap;
@@ -220,12 +234,12 @@ public final class CtcRecursion {
    *   grad[t, c] = exp(x[t, c] - m_t) * (up / sum_t)                          (float kernels, all c)
    *   grad[t, c] = (float) ((double) grad[t, c] - up * occ_t(c))              (c in l', scalar double)
    *   occ_t(c)   = sum over s = 0, 1, .., S-1 with l'(s) = c, in that order, of
-   *                StrictMath.exp(alpha_t(s) + beta_t(s) - y[t, c] - logLikelihood)
+   *                exp(((alpha_t(s) + beta_t(s)) - y[t, c]) - logLikelihood)   (ScalarDoubleMath.exp)
    * </pre>
    * where the float kernel's {@code up} is {@code (float) upstream} and the double one is {@code upstream}. The
    * occupancy is a plain sum of exponentials (every term is a posterior probability, at most about 1, so it
-   * neither overflows nor needs a log-sum-exp); terms whose alpha or beta is -inf are skipped (they are exactly
-   * 0). {@code logLikelihood} is the unclamped log-likelihood: when rounding puts it above 0 the loss is
+   * neither overflows nor needs a log-sum-exp); a term whose alpha or beta is -inf is exactly +0 (its exponent
+   * is set to -inf, never to {@code -inf - -inf}). {@code logLikelihood} is the unclamped log-likelihood: when rounding puts it above 0 the loss is
    * clamped to 0 but the gradient keeps the formula.
    *
    * <p>Special cases, decided from the returned loss: +inf (the label does not fit the frames, or -inf scores
@@ -257,7 +271,7 @@ public final class CtcRecursion {
     // scales each row by up / sum_t (the special cases below overwrite them)
     frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse, grad,
         scratch.sum);
-    extend(label, labelOffset, labelStride, labelLength, classes - 1, ext);
+    extend(label, labelOffset, labelStride, labelLength, classes - 1, ext, scratch.skipAllowed);
 
     // Forward: the same operations as negLogLikelihood, into the lattice instead of two alternating rows, and
     // only where the end can still be reached: s >= from(t) = S - 2(T - t). Those cells depend only on cells
@@ -266,8 +280,8 @@ public final class CtcRecursion {
     // occupancy) are neither computed nor read.
     alphaInit(pred, offset, lse[0], ext, extended, alpha, 0);
     for (int t = 1; t < frames; t++) {
-      alphaStep(pred, offset + t * frameStride, lse[t], ext, extended, alpha, (t - 1) * extended, alpha,
-          t * extended, reachesEnd(extended, frames, t));
+      emissions(pred, offset + t * frameStride, lse[t], ext, extended, scratch.emit);
+      alphaStep(k, scratch, extended, alpha, (t - 1) * extended, alpha, t * extended, reachesEnd(extended, frames, t));
     }
     int last = (frames - 1) * extended;
     double logLikelihood = extended == 1
@@ -308,27 +322,27 @@ public final class CtcRecursion {
     double[] cur = scratch.alphaB;
     float up = (float) upstream;
     double[] occupancy = scratch.occupancy;
+    double[] terms = scratch.terms;
     for (int t = frames - 1; t >= 0; t--) {
       int frame = offset + t * frameStride;
       int to = reachableFromStart(extended, t);
+      emissions(pred, frame, lse[t], ext, extended, scratch.emit);
       if (t == frames - 1) {
         betaInit(pred, frame, lse[t], ext, extended, cur, 0);
       } else {
-        betaStep(pred, frame, lse[t], ext, extended, next, 0, cur, 0, to);
+        betaStep(k, scratch, extended, next, 0, cur, 0, to);
       }
       k.scale(grad, frame, up / scratch.sum[t], grad, frame, classes); // up * softmax = up * e / sum
       for (int j = 0; j < distinct; j++) {
         occupancy[j] = 0d;
       }
-      int a = t * extended;
-      for (int s = reachesEnd(extended, frames, t); s <= to; s++) {
-        double as = alpha[a + s];
-        double bs = cur[s];
-        if (as == Double.NEGATIVE_INFINITY || bs == Double.NEGATIVE_INFINITY) {
-          continue;
-        }
-        double y = (double) pred[frame + ext[s]] - lse[t];
-        occupancy[slot[s]] += StrictMath.exp(as + bs - y - logLikelihood);
+      // terms whose alpha or beta is -inf are exp(-inf) = +0: adding them changes nothing
+      int from = reachesEnd(extended, frames, t);
+      int cells = to - from + 1;
+      k.occupancyExponent(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0, cells);
+      k.exp(terms, 0, terms, 0, cells);
+      for (int s = from; s <= to; s++) {
+        occupancy[slot[s]] += terms[s - from];
       }
       for (int j = 0; j < distinct; j++) {
         int g = frame + slotClass[j];
@@ -376,41 +390,44 @@ public final class CtcRecursion {
   }
 
   /**
-   * One step of the backward recursion: writes beta_t into {@code cur[c .. c+extended)} from beta_{t+1} in
-   * {@code next[n .. n+extended)} (the two ranges must not overlap); the mirror of {@link #alphaStep}.
-   *
-   * @param frame the offset of frame t's scores in pred
-   * @param lse frame t's log-sum-exp
+   * One step of the backward recursion, the mirror of {@link #alphaStep}: writes beta_t into
+   * {@code cur[c + s]} for {@code 0 <= s <= to} from beta_{t+1} in {@code next[n .. n+extended)} (the two ranges
+   * must not overlap), with frame t's emissions in {@code scratch.emit}:
+   * {@code beta_t(s) = logAddExp3(beta_{t+1}(s), beta_{t+1}(s+1), skip(s+2) ? beta_{t+1}(s+2) : -inf) + y[t, l'(s)]},
+   * a missing successor being -inf. Reads {@code next} up to {@code min(extended - 1, to + 2)} and leaves
+   * {@code cur} beyond {@code to} unwritten.
    */
-  public static void betaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] next, int n,
-      double[] cur, int c) {
-    betaStep(pred, frame, lse, ext, extended, next, n, cur, c, extended - 1);
+  static void betaStep(LossKernels k, Scratch scratch, int extended, double[] next, int n, double[] cur, int c,
+      int to) {
+    double[] emit = scratch.emit;
+    int last = extended - 1;
+    if (to >= last) {
+      // s = S-1: only the stay transition (the blank after the last label)
+      cur[c + last] = next[n + last] + emit[last];
+    }
+    if (extended >= 2 && to >= last - 1) {
+      cur[c + last - 1] =
+          ScalarDoubleMath.logAddExp3(next[n + last - 1], next[n + last], Double.NEGATIVE_INFINITY) + emit[last - 1];
+    }
+    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed
+    logAddExpStep(k, scratch, next, n, n + 1, n + 2, 2, cur, c, 0, Math.min(to, last - 2) + 1);
   }
 
   /**
-   * As {@link #betaStep(float[], int, float, int[], int, double[], int, double[], int)} for the positions
-   * {@code 0 <= s <= to} only (the same operations per position); reads {@code next} up to
-   * {@code min(extended - 1, to + 2)} and leaves {@code cur} beyond {@code to} unwritten.
+   * For positions {@code s in [from, from + cells)}: {@code dst[d + s] = logAddExp3(x[stay + s], x[advance + s],
+   * skipAllowed[s + flagShift] != 0 ? x[skip + s] : -inf) + emit[s]}, by the kernels' three passes (selection,
+   * exponentials, log1p) through {@code scratch.terms}.
    */
-  static void betaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] next, int n,
-      double[] cur, int c, int to) {
-    int lastPosition = extended - 1;
-    if (to >= lastPosition) {
-      // s = S-1: only the stay transition (the blank after the last label)
-      cur[c + lastPosition] = next[n + lastPosition] + ((double) pred[frame + ext[lastPosition]] - lse);
+  private static void logAddExpStep(LossKernels k, Scratch scratch, double[] x, int stay, int advance, int skip,
+      int flagShift, double[] dst, int d, int from, int cells) {
+    if (cells <= 0) {
+      return;
     }
-    for (int s = Math.min(to, lastPosition - 1); s >= 0; s--) {
-      int label = ext[s];
-      double stay = next[n + s];
-      double advance = next[n + s + 1];
-      double sum;
-      if ((s & 1) == 1 && s + 2 < extended && label != ext[s + 2]) {
-        sum = logAddExp(stay, advance, next[n + s + 2]);
-      } else {
-        sum = logAddExp(stay, advance);
-      }
-      cur[c + s] = sum + ((double) pred[frame + label] - lse);
-    }
+    double[] terms = scratch.terms;
+    k.logAddExpSelect(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
+        d + from, terms, 0, cells, cells);
+    k.exp(terms, 0, terms, 0, 2 * cells);
+    k.logAddExpFinish(dst, d + from, terms, 0, cells, scratch.emit, from, dst, d + from, cells);
   }
 
   /**
@@ -446,13 +463,21 @@ public final class CtcRecursion {
     }
   }
 
-  /** Fills {@code ext[0 .. 2L+1)} with the extended target {@code blank, l_1, blank, ..., l_L, blank}. */
-  public static void extend(float[] label, int labelOffset, int labelStride, int labelLength, int blank,
-      int[] ext) {
+  /**
+   * Fills {@code ext[0 .. 2L+1)} with the extended target {@code blank, l_1, blank, ..., l_L, blank}, and
+   * {@code skipAllowed[s]} with 1 where the skip transition into s is allowed (s odd, s >= 3,
+   * {@code l'(s) != l'(s-2)}), else 0.
+   */
+  static void extend(float[] label, int labelOffset, int labelStride, int labelLength, int blank, int[] ext,
+      double[] skipAllowed) {
     ext[0] = blank;
+    skipAllowed[0] = 0d;
     for (int i = 0; i < labelLength; i++) {
-      ext[2 * i + 1] = (int) label[labelOffset + i * labelStride];
-      ext[2 * i + 2] = blank;
+      int s = 2 * i + 1;
+      ext[s] = (int) label[labelOffset + i * labelStride];
+      ext[s + 1] = blank;
+      skipAllowed[s] = s >= 3 && ext[s] != ext[s - 2] ? 1d : 0d;
+      skipAllowed[s + 1] = 0d;
     }
   }
 
@@ -473,74 +498,40 @@ public final class CtcRecursion {
   }
 
   /**
-   * One step of the recursion: writes alpha_t into {@code cur[c .. c+extended)} from alpha_{t-1} in
-   * {@code prev[p .. p+extended)} (the two ranges must not overlap).
-   *
-   * @param frame the offset of frame t's scores in pred
-   * @param lse frame t's log-sum-exp
+   * One step of the forward recursion: writes alpha_t into {@code cur[c + s]} for {@code from <= s < extended}
+   * from alpha_{t-1} in {@code prev[p .. p+extended)} (the two ranges must not overlap), with frame t's emissions
+   * in {@code scratch.emit}:
+   * {@code alpha_t(s) = logAddExp3(alpha_{t-1}(s), alpha_{t-1}(s-1), skip(s) ? alpha_{t-1}(s-2) : -inf) + y[t, l'(s)]},
+   * a missing predecessor being -inf. Reads {@code prev} from {@code max(0, from - 2)} on and leaves
+   * {@code cur[c .. c+from)} unwritten. Positions from 2 on go through the kernels' passes, 0 and 1 through the
+   * scalar {@link ScalarDoubleMath#logAddExp3}: the same operations per position either way.
    */
-  public static void alphaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] prev, int p,
-      double[] cur, int c) {
-    alphaStep(pred, frame, lse, ext, extended, prev, p, cur, c, 0);
-  }
-
-  /**
-   * As {@link #alphaStep(float[], int, float, int[], int, double[], int, double[], int)} for the positions
-   * {@code from <= s < extended} only (the same operations per position); reads {@code prev} from
-   * {@code max(0, from - 2)} on and leaves {@code cur[c .. c+from)} unwritten.
-   */
-  static void alphaStep(float[] pred, int frame, double lse, int[] ext, int extended, double[] prev, int p,
-      double[] cur, int c, int from) {
+  static void alphaStep(LossKernels k, Scratch scratch, int extended, double[] prev, int p, double[] cur, int c,
+      int from) {
+    double[] emit = scratch.emit;
     if (from == 0) {
       // s = 0: only the stay transition (blank before the first label)
-      cur[c] = prev[p] + ((double) pred[frame + ext[0]] - lse);
+      cur[c] = prev[p] + emit[0];
     }
-    for (int s = Math.max(from, 1); s < extended; s++) {
-      int label = ext[s];
-      double stay = prev[p + s];
-      double advance = prev[p + s - 1];
-      double sum;
-      if ((s & 1) == 1 && s >= 3 && label != ext[s - 2]) {
-        sum = logAddExp(stay, advance, prev[p + s - 2]);
-      } else {
-        sum = logAddExp(stay, advance);
-      }
-      cur[c + s] = sum + ((double) pred[frame + label] - lse);
+    if (from <= 1 && extended >= 2) {
+      cur[c + 1] = ScalarDoubleMath.logAddExp3(prev[p + 1], prev[p], Double.NEGATIVE_INFINITY) + emit[1];
     }
+    int lo = Math.max(from, 2);
+    logAddExpStep(k, scratch, prev, p, p - 1, p - 2, 0, cur, c, lo, extended - lo);
   }
 
-  // StrictMath, not Math: Math.exp/log1p may differ by an ulp between JVMs, platforms and execution tiers
-  // (the interpreter, C1 and C2 may use different intrinsics), StrictMath is fdlibm everywhere, so the
-  // CTC loss is bit-reproducible (GoldenBitsTest).
+  /** {@code emit[s] = y[t, l'(s)] = (double) pred[frame + l'(s)] - lse_t} for {@code s < extended}. */
+  static void emissions(float[] pred, int frame, double lse, int[] ext, int extended, double[] emit) {
+    for (int s = 0; s < extended; s++) {
+      emit[s] = (double) pred[frame + ext[s]] - lse;
+    }
+  }
 
   /**
-   * {@code log(exp(a) + exp(b))} as {@code max + log1p(exp(-|a - b|))}; -inf when both are -inf, +inf when
-   * either is +inf, NaN when either is NaN.
+   * {@code log(exp(a) + exp(b))}: {@link ScalarDoubleMath#logAddExp3} with a third term of -inf. -inf when both
+   * are -inf, +inf when either is +inf, NaN when either is NaN.
    */
   public static double logAddExp(double a, double b) {
-    double max = Math.max(a, b); // NaN if either is NaN
-    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
-      return max;
-    }
-    double min = Math.min(a, b);
-    return min == Double.NEGATIVE_INFINITY ? max : max + StrictMath.log1p(StrictMath.exp(min - max));
-  }
-
-  /** {@code log(exp(a) + exp(b) + exp(c))}, with the same conventions as {@link #logAddExp(double, double)}. */
-  public static double logAddExp(double a, double b, double c) {
-    double max = Math.max(a, Math.max(b, c));
-    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY || Double.isNaN(max)) {
-      return max;
-    }
-    // exp(-inf - max) = 0 for the -inf terms; the maximum contributes the 1 inside log1p (once, even if tied).
-    double rest;
-    if (a == max) {
-      rest = StrictMath.exp(b - max) + StrictMath.exp(c - max);
-    } else if (b == max) {
-      rest = StrictMath.exp(a - max) + StrictMath.exp(c - max);
-    } else {
-      rest = StrictMath.exp(a - max) + StrictMath.exp(b - max);
-    }
-    return rest == 0d ? max : max + StrictMath.log1p(rest);
+    return ScalarDoubleMath.logAddExp3(a, b, Double.NEGATIVE_INFINITY);
   }
 }

@@ -270,4 +270,36 @@ public interface LossKernels {
    */
   void tripletGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp, float[] gq,
       float[] gr, int g, int n);
+
+  // ---- the CTC recursion, in double (io.simdloss.internal.CtcRecursion) -----------------------------------
+  // ScalarDoubleMath.logAddExp3 over n cells, in three passes (select, exp, finish): the vector kernels keep
+  // the double exp and the log1p in loops of their own (see VectorDoubleMath); the scalar ones do the same.
+
+  /**
+   * The selection step of {@link ScalarDoubleMath#logAddExp3} for cells {@code j in [0, n)}, with
+   * {@code a = x[stay+j]}, {@code b = x[advance+j]}, {@code c = skipAllowed[f+j] != 0 ? x[skip+j] : -inf}:
+   * {@code max[mo+j] = max(a, b, c)}, {@code diff[d1+j] = o1 - max}, {@code diff[d2+j] = o2 - max}, with o1 and
+   * o2 the two terms other than the maximum as there. {@code x[skip+j]} is read whatever the flag (the range must
+   * be in bounds).
+   */
+  void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f, double[] max,
+      int mo, double[] diff, int d1, int d2, int n);
+
+  /** {@code dst[d+j] = ScalarDoubleMath.exp(a[ao+j])} ({@code dst} may be {@code a}, at the same offset). */
+  void exp(double[] a, int ao, double[] dst, int d, int n);
+
+  /**
+   * The last step of {@link ScalarDoubleMath#logAddExp3} plus the emission: {@code dst[d+j] =
+   * ScalarDoubleMath.logAddExpFinish(max[mo+j], e[e1+j], e[e2+j]) + emit[eo+j]} ({@code dst} may be {@code max},
+   * at the same offset).
+   */
+  void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo, double[] dst, int d,
+      int n);
+
+  /**
+   * The exponent of the CTC occupancy term: {@code dst[d+j] = -inf} where {@code alpha[ao+j]} or
+   * {@code beta[bo+j]} is -inf, else {@code ((alpha + beta) - emit[eo+j]) - logLikelihood}.
+   */
+  void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo, double logLikelihood,
+      double[] dst, int d, int n);
 }

@@ -673,6 +673,51 @@ public final class ScalarLossKernels implements LossKernels {
     }
   }
 
+  // ---- the CTC recursion, in double --------------------------------------------------------------------
+
+  @Override
+  public void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
+      double[] max, int mo, double[] diff, int d1, int d2, int n) {
+    for (int j = 0; j < n; j++) {
+      double a = x[stay + j];
+      double b = x[advance + j];
+      double c = skipAllowed[f + j] != 0d ? x[skip + j] : Double.NEGATIVE_INFINITY;
+      double m = Math.max(a, Math.max(b, c)); // the operations of ScalarDoubleMath.logAddExp3
+      boolean aIsMax = a == m;
+      boolean bIsMax = !aIsMax && b == m;
+      max[mo + j] = m;
+      diff[d1 + j] = (aIsMax ? b : a) - m;
+      diff[d2 + j] = (aIsMax || bIsMax ? c : b) - m;
+    }
+  }
+
+  @Override
+  public void exp(double[] a, int ao, double[] dst, int d, int n) {
+    for (int j = 0; j < n; j++) {
+      dst[d + j] = ScalarDoubleMath.exp(a[ao + j]);
+    }
+  }
+
+  @Override
+  public void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
+      double[] dst, int d, int n) {
+    for (int j = 0; j < n; j++) {
+      dst[d + j] = ScalarDoubleMath.logAddExpFinish(max[mo + j], e[e1 + j], e[e2 + j]) + emit[eo + j];
+    }
+  }
+
+  @Override
+  public void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
+      double logLikelihood, double[] dst, int d, int n) {
+    for (int j = 0; j < n; j++) {
+      double a = alpha[ao + j];
+      double b = beta[bo + j];
+      dst[d + j] = a == Double.NEGATIVE_INFINITY || b == Double.NEGATIVE_INFINITY
+          ? Double.NEGATIVE_INFINITY
+          : ((a + b) - emit[eo + j]) - logLikelihood;
+    }
+  }
+
   /** sign with {@code sign(+-0) = +-0} (PyTorch's subgradient of |x| at 0) and {@code sign(NaN) = NaN}. */
   private static float sign(float x) {
     return x > 0f ? 1f : x < 0f ? -1f : x * 0f;
