@@ -79,6 +79,20 @@ public final class CtcRecursion {
   private CtcRecursion() {}
 
   /**
+   * The kernels' passes over the cells of a step are rounded up to a multiple of this many cells, so that no
+   * vector of up to 8 doubles (512 bits) leaves a scalar tail: the extra cells compute values nobody reads, in
+   * slack at the end of every buffer (and at the start of the lattice's next row, which is written later or never
+   * read). The scalar tails had taken about 15% of the CTC time at 512 bits (session 11, JFR). The real cells
+   * get the same bits either way.
+   */
+  static final int PAD = 8;
+
+  /** {@code n} rounded up to a multiple of {@link #PAD}. */
+  private static int padded(int n) {
+    return (n + PAD - 1) & -PAD;
+  }
+
+  /**
    * Per-thread reusable buffers of the recursion. Each buffer only grows; one recursion at a time runs per
    * thread. It never holds references to the caller's arrays.
    */
@@ -128,23 +142,23 @@ public final class CtcRecursion {
       }
       if (ext.length < extendedLength) {
         ext = new int[extendedLength];
-        alphaA = new double[extendedLength];
-        alphaB = new double[extendedLength];
-        emit = new double[extendedLength];
-        skipAllowed = new double[extendedLength];
-        terms = new double[2 * extendedLength];
+        alphaA = new double[extendedLength + PAD];
+        alphaB = new double[extendedLength + PAD];
+        emit = new double[extendedLength + PAD];
+        skipAllowed = new double[extendedLength + PAD + 2]; // beta reads the flag of s + 2
+        terms = new double[2 * (extendedLength + PAD)];
       }
     }
 
     void ensureGradient(int frames, int extendedLength, int classes) {
       ensure(frames, extendedLength);
       long cells = (long) frames * extendedLength;
-      if (cells > Integer.MAX_VALUE - 8) {
+      if (cells > MAX_LATTICE_CELLS) {
         throw new IllegalArgumentException("pred: the CTC gradient keeps a T x (2L+1) lattice of doubles, and "
             + frames + " x " + extendedLength + " = " + cells + " cells exceed the largest Java array");
       }
-      if (lattice.length < cells) {
-        lattice = new double[(int) cells];
+      if (lattice.length < cells + PAD) {
+        lattice = new double[(int) cells + PAD];
       }
       if (slot.length < extendedLength) {
         slot = new int[extendedLength];
@@ -224,7 +238,7 @@ public final class CtcRecursion {
   }
 
   /** The largest lattice {@link #negLogLikelihoodWithGradient} accepts (a Java array's length). */
-  public static final long MAX_LATTICE_CELLS = Integer.MAX_VALUE - 8;
+  public static final long MAX_LATTICE_CELLS = Integer.MAX_VALUE - 8 - PAD;
 
   /**
    * {@link #negLogLikelihood} (the same bits) and, into {@code grad} in pred's layout
@@ -338,7 +352,7 @@ public final class CtcRecursion {
       }
       // terms whose alpha or beta is -inf are exp(-inf) = +0: adding them changes nothing
       int from = reachesEnd(extended, frames, t);
-      int cells = to - from + 1;
+      int cells = padded(to - from + 1);
       k.occupancyExponent(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0, cells);
       k.exp(terms, 0, terms, 0, cells);
       for (int s = from; s <= to; s++) {
@@ -394,40 +408,44 @@ public final class CtcRecursion {
    * {@code cur[c + s]} for {@code 0 <= s <= to} from beta_{t+1} in {@code next[n .. n+extended)} (the two ranges
    * must not overlap), with frame t's emissions in {@code scratch.emit}:
    * {@code beta_t(s) = logAddExp3(beta_{t+1}(s), beta_{t+1}(s+1), skip(s+2) ? beta_{t+1}(s+2) : -inf) + y[t, l'(s)]},
-   * a missing successor being -inf. Reads {@code next} up to {@code min(extended - 1, to + 2)} and leaves
-   * {@code cur} beyond {@code to} unwritten.
+   * a missing successor being -inf. Uses the real cells of {@code next} up to {@code min(extended - 1, to + 2)};
+   * {@code cur} beyond {@code to} holds no value (the padded passes may write up to {@link #PAD} - 1 cells past
+   * {@code min(to, S - 3)}, and read as far past the end of {@code next}: both need that much slack).
    */
   static void betaStep(LossKernels k, Scratch scratch, int extended, double[] next, int n, double[] cur, int c,
       int to) {
     double[] emit = scratch.emit;
     int last = extended - 1;
-    if (to >= last) {
-      // s = S-1: only the stay transition (the blank after the last label)
-      cur[c + last] = next[n + last] + emit[last];
-    }
+    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed. First, because its
+    // padding cells may run into S-2 and S-1.
+    logAddExpStep(k, scratch, next, n, n + 1, n + 2, 2, cur, c, 0, Math.min(to, last - 2) + 1);
     if (extended >= 2 && to >= last - 1) {
       cur[c + last - 1] =
           ScalarDoubleMath.logAddExp3(next[n + last - 1], next[n + last], Double.NEGATIVE_INFINITY) + emit[last - 1];
     }
-    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed
-    logAddExpStep(k, scratch, next, n, n + 1, n + 2, 2, cur, c, 0, Math.min(to, last - 2) + 1);
+    if (to >= last) {
+      // s = S-1: only the stay transition (the blank after the last label)
+      cur[c + last] = next[n + last] + emit[last];
+    }
   }
 
   /**
    * For positions {@code s in [from, from + cells)}: {@code dst[d + s] = logAddExp3(x[stay + s], x[advance + s],
    * skipAllowed[s + flagShift] != 0 ? x[skip + s] : -inf) + emit[s]}, by the kernels' three passes (selection,
-   * exponentials, log1p) through {@code scratch.terms}.
+   * exponentials, log1p) through {@code scratch.terms}; the passes run over {@code padded(cells)} positions (see
+   * {@link #PAD}).
    */
   private static void logAddExpStep(LossKernels k, Scratch scratch, double[] x, int stay, int advance, int skip,
       int flagShift, double[] dst, int d, int from, int cells) {
     if (cells <= 0) {
       return;
     }
+    int n = padded(cells); // see PAD
     double[] terms = scratch.terms;
     k.logAddExpSelect(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
-        d + from, terms, 0, cells, cells);
-    k.exp(terms, 0, terms, 0, 2 * cells);
-    k.logAddExpFinish(dst, d + from, terms, 0, cells, scratch.emit, from, dst, d + from, cells);
+        d + from, terms, 0, n, n);
+    k.exp(terms, 0, terms, 0, 2 * n);
+    k.logAddExpFinish(dst, d + from, terms, 0, n, scratch.emit, from, dst, d + from, n);
   }
 
   /**
@@ -502,8 +520,9 @@ public final class CtcRecursion {
    * from alpha_{t-1} in {@code prev[p .. p+extended)} (the two ranges must not overlap), with frame t's emissions
    * in {@code scratch.emit}:
    * {@code alpha_t(s) = logAddExp3(alpha_{t-1}(s), alpha_{t-1}(s-1), skip(s) ? alpha_{t-1}(s-2) : -inf) + y[t, l'(s)]},
-   * a missing predecessor being -inf. Reads {@code prev} from {@code max(0, from - 2)} on and leaves
-   * {@code cur[c .. c+from)} unwritten. Positions from 2 on go through the kernels' passes, 0 and 1 through the
+   * a missing predecessor being -inf. Uses {@code prev} from {@code max(0, from - 2)} on and leaves
+   * {@code cur[c .. c+from)} unwritten; the padded passes write and read up to {@link #PAD} - 1 cells past the
+   * row's end (into slack, or into the lattice's next row before it is computed). Positions from 2 on go through the kernels' passes, 0 and 1 through the
    * scalar {@link ScalarDoubleMath#logAddExp3}: the same operations per position either way.
    */
   static void alphaStep(LossKernels k, Scratch scratch, int extended, double[] prev, int p, double[] cur, int c,

@@ -297,8 +297,10 @@ public interface LossKernels {
       int n);
 
   /**
-   * The exponent of the CTC occupancy term: {@code dst[d+j] = -inf} where {@code alpha[ao+j]} or
-   * {@code beta[bo+j]} is -inf, else {@code ((alpha + beta) - emit[eo+j]) - logLikelihood}.
+   * The exponent of the CTC occupancy term, a log posterior: {@code dst[d+j] = -inf} where {@code alpha[ao+j]}
+   * or {@code beta[bo+j]} is -inf, else {@code min(((alpha + beta) - emit[eo+j]) - logLikelihood, 0)} (a
+   * posterior is at most 1; rounding can put the exponent a hair above 0, and the double exp is specified only
+   * up to 664).
    */
   void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo, double logLikelihood,
       double[] dst, int d, int n);

@@ -714,7 +714,7 @@ public final class ScalarLossKernels implements LossKernels {
       double b = beta[bo + j];
       dst[d + j] = a == Double.NEGATIVE_INFINITY || b == Double.NEGATIVE_INFINITY
           ? Double.NEGATIVE_INFINITY
-          : ((a + b) - emit[eo + j]) - logLikelihood;
+          : Math.min(((a + b) - emit[eo + j]) - logLikelihood, 0d);
     }
   }
 

@@ -1280,7 +1280,7 @@ public final class PanamaLossKernels implements LossKernels {
       DoubleVector b = DoubleVector.fromArray(DOUBLES, beta, bo + j);
       VectorMask<Double> dead = a.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY)
           .or(b.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY));
-      a.add(b).sub(DoubleVector.fromArray(DOUBLES, emit, eo + j)).sub(logLikelihood)
+      a.add(b).sub(DoubleVector.fromArray(DOUBLES, emit, eo + j)).sub(logLikelihood).min(0d)
           .blend(Double.NEGATIVE_INFINITY, dead)
           .intoArray(dst, d + j);
     }

@@ -27,13 +27,12 @@ public final class VectorDoubleMath {
   private VectorDoubleMath() {}
 
   // exp
-  private static final long ROUND_MAGIC_BITS = 0x43380000000003ffL;
-  private static final DoubleVector ROUND_MAGIC = broadcast(0x1.8p52 + 1023d);
+  private static final DoubleVector ROUND_MAGIC = broadcast(0x1.8p52 + 1087d);
   private static final DoubleVector LOG2E = broadcast(0x1.71547652b82fep0);
   private static final DoubleVector NEG_LN2 = broadcast(-0x1.62e42fefa39efp-1);
   private static final DoubleVector NEG_LN2_LO = broadcast(-0x1.abc9e3b39803fp-56);
   private static final DoubleVector EXP_CLAMP_LO = broadcast(-746d);
-  private static final DoubleVector EXP_CLAMP_HI = broadcast(710d);
+  private static final DoubleVector TWO_M64 = broadcast(0x1p-64);
   private static final DoubleVector C2 = broadcast(1d / 2);
   private static final DoubleVector C3 = broadcast(1d / 6);
   private static final DoubleVector C4 = broadcast(1d / 24);
@@ -68,25 +67,23 @@ public final class VectorDoubleMath {
     return DoubleVector.broadcast(DOUBLES, c);
   }
 
-  /** {@code dst[d+j] = ScalarDoubleMath.exp(a[ao+j])} for {@code j < n}; {@code dst} may be {@code a}. */
+  /**
+   * {@code dst[d+j] = ScalarDoubleMath.exp(a[ao+j])} for {@code j < n} (specified for arguments up to 664, as
+   * there); {@code dst} may be {@code a}.
+   */
   public static void exp(double[] a, int ao, double[] dst, int d, int n) {
     int j = 0;
     for (int bound = DOUBLES.loopBound(n); j < bound; j += DOUBLE_LANES) {
       DoubleVector x = DoubleVector.fromArray(DOUBLES, a, ao + j);
-      DoubleVector xc = x.max(EXP_CLAMP_LO).min(EXP_CLAMP_HI);
+      DoubleVector xc = x.max(EXP_CLAMP_LO);
       DoubleVector z = xc.fma(LOG2E, ROUND_MAGIC);
       DoubleVector nd = z.sub(ROUND_MAGIC);
       DoubleVector r = nd.fma(NEG_LN2, xc);
       r = nd.fma(NEG_LN2_LO, r);
       DoubleVector q = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
           .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE);
-      DoubleVector p = q.fma(r, ONE);
-      LongVector ni = z.reinterpretAsLongs().sub(ROUND_MAGIC_BITS);
-      LongVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-      LongVector n2 = ni.sub(n1);
-      DoubleVector s1 = n1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-      DoubleVector s2 = n2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-      p.mul(s1).mul(s2).intoArray(dst, d + j);
+      DoubleVector scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+      q.fma(r, ONE).mul(scale).mul(TWO_M64).intoArray(dst, d + j);
     }
     for (; j < n; j++) {
       dst[d + j] = ScalarDoubleMath.exp(a[ao + j]);
