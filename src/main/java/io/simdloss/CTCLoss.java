@@ -148,8 +148,8 @@ public final class CTCLoss extends Loss {
    *   grad[n, t, c] = 0                                                 for T_n &lt;= t &lt; T
    * </pre>
    * softmax minus the posterior occupancy of each class. The softmax term is the active kernels'
-   * {@code softmaxGradient} in float; the occupancy is accumulated and subtracted in double (the library's own double exp) and
-   * rounded once, so the result is the same bits on every backend, vector width and JIT tier.
+   * {@code softmaxGradient} in float; the occupancy is accumulated and subtracted in double (with the
+   * library's own double exp) and rounded once, so the result is the same bits on every backend, vector width and JIT tier.
    *
    * <p>Conventions:
    * <ul>

@@ -48,8 +48,8 @@ package io.simdloss.internal;
  * the two other terms, their exponentials, the log1p) with the library's own double {@code exp} and
  * {@code log1p} ({@link ScalarDoubleMath}, and its vector twin): the same bits on every backend and width. Until
  * session 11 each cell was scalar code with {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns
- * per cell on JDK 17. The active kernels compute each frame's maximum m_t and {@code r_t = log sum_c exp(x[t, c] - m_t)}
- * in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever
+ * per cell on JDK 17. The active kernels compute each frame's maximum m_t and
+ * {@code r_t = log sum_c exp(x[t, c] - m_t)} in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever
  * the size of the scores.
  *
  * <h2>Backward recursion and gradient</h2>
@@ -62,14 +62,14 @@ package io.simdloss.internal;
  *   beta_t(s) = y[t, l'(s)] + logsumexp( beta_{t+1}(s), beta_{t+1}(s+1) if s+1 &lt; S, beta_{t+1}(s+2) if skip(s+2) )
  * </pre>
  * ({@code skip(s+2)}: {@code l'(s+2) != b} and {@code l'(s+2) != l'(s)}, the transition alpha jumps forward).
- * As soon as beta_t exists, frame t's gradient w.r.t. the logits is written:
+ The gradient w.r.t. the logits is
  * {@code d(-log p)/dx[t, c] = exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p)}
  * (softmax minus posterior occupancy; y is counted in both alpha and beta, hence {@code - y}). The softmax part
- * is {@code up * e[t, c] / sum_t}, from the numerators {@code e = exp(x - m_t)} that
- * {@link LossKernels#expSum} wrote into the gradient rows while normalizing the frames (one exp pass; float,
- * {@code e * (up / sum_t)}); the occupancy is summed per
- * class of l' in double, in increasing s, with the kernels' double {@code exp}, and subtracted with one rounding to
- * float. Special cases (infinite or NaN loss) are described at the method.
+ * {@code up * e[t, c] / sum_t} is written while the frames are normalized: {@link LossKernels#expSum} writes the
+ * numerators {@code e = exp(x - m_t)} into the gradient row, which is then scaled at once (one exp pass; float,
+ * {@code e * (up / sum_t)}). As soon as beta_t exists, frame t's occupancy is summed per class of l' in double,
+ * in increasing s, with the kernels' double {@code exp}, and subtracted with one rounding to float. Special cases
+ * (infinite or NaN loss) are described at the method.
  *
  * <p>Nothing here allocates once warmed up: buffers (lse, l', two rows, and for the gradient the T x S lattice
  * and the per-class occupancy) come from a per-thread {@link Scratch} that only grows. Nothing validates:
@@ -80,12 +80,21 @@ public final class CtcRecursion {
 
   /**
    * The kernels' passes over the cells of a step are rounded up to a multiple of this many cells, so that no
-   * vector of up to 8 doubles (512 bits) leaves a scalar tail: the extra cells compute values nobody reads, in
-   * slack at the end of every buffer (and at the start of the lattice's next row, which is written later or never
-   * read). The scalar tails had taken about 15% of the CTC time at 512 bits (session 11, JFR). The real cells
-   * get the same bits either way.
+   * vector of up to 8 doubles (512 bits) leaves a scalar tail (wider vectors would have tails again): the extra
+   * cells compute values nobody reads, in slack at the end of every buffer (and in the lattice's later rows,
+   * which are written later or never read). The scalar tails had taken about 15% of the CTC time at 512 bits
+   * (session 11, JFR). The real cells get the same bits either way.
    */
   static final int PAD = 8;
+
+  /**
+   * The passes of a step go over at most this many positions at a time (a multiple of {@link #PAD}), so that
+   * {@code Scratch.terms} has a fixed size (2 x 1024 doubles, 16 KB: it stays in L1) whatever the label length.
+   */
+  static final int PASS = 1024;
+
+  /** The largest Java array the recursion allocates (HotSpot's limit, with margin). */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   /** {@code n} rounded up to a multiple of {@link #PAD}. */
   private static int padded(int n) {
@@ -103,8 +112,6 @@ public final class CtcRecursion {
     double[] lse = new double[0];
     float[] shift = new float[0];
     float[] logSum = new float[0];
-    /** Per frame, the sum of the softmax numerators exp(x - shift) (gradient pass). */
-    float[] sum = new float[0];
     /** The extended target l'. */
     int[] ext = new int[0];
     /** Two alpha rows (the previous and the current frame); the gradient's two beta rows. */
@@ -115,7 +122,7 @@ public final class CtcRecursion {
     /** Per position s of l': 1 where the skip transition from s - 2 is allowed, else 0. */
     double[] skipAllowed = new double[0];
     /** The log-sum-exp passes' differences and exponentials (two per position); the occupancy terms. */
-    double[] terms = new double[0];
+    double[] terms = new double[2 * PASS];
     /** The gradient's full alpha lattice, row t at {@code t*S}. */
     double[] lattice = new double[0];
     /** Per position s of l', the slot of its class among the distinct classes of l'. */
@@ -138,22 +145,26 @@ public final class CtcRecursion {
         lse = new double[frames];
         shift = new float[frames];
         logSum = new float[frames];
-        sum = new float[frames];
       }
       if (ext.length < extendedLength) {
+        long slacked = (long) extendedLength + PAD + 2; // beta reads the flag of s + 2
+        if (slacked > MAX_ARRAY) { // only for T above 2^30 - 6 frames, a label nearly as long, and C = 2
+          throw new IllegalArgumentException("label: the CTC recursion keeps rows of 2L+1 + " + (PAD + 2)
+              + " doubles, and a label of length " + (extendedLength - 1) / 2 + " needs " + slacked
+              + ", more than a Java array holds (" + MAX_ARRAY + ")");
+        }
         ext = new int[extendedLength];
         alphaA = new double[extendedLength + PAD];
         alphaB = new double[extendedLength + PAD];
         emit = new double[extendedLength + PAD];
-        skipAllowed = new double[extendedLength + PAD + 2]; // beta reads the flag of s + 2
-        terms = new double[2 * (extendedLength + PAD)];
+        skipAllowed = new double[(int) slacked];
       }
     }
 
     void ensureGradient(int frames, int extendedLength, int classes) {
       ensure(frames, extendedLength);
       long cells = (long) frames * extendedLength;
-      if (cells > MAX_LATTICE_CELLS) {
+      if (cells > MAX_LATTICE_CELLS) { // CTCLoss checks this before writing anything
         throw new IllegalArgumentException("pred: the CTC gradient keeps a T x (2L+1) lattice of doubles, and "
             + frames + " x " + extendedLength + " = " + cells + " cells exceed the largest Java array");
       }
@@ -192,7 +203,7 @@ public final class CtcRecursion {
    * {@code -log p(label | pred)} for one sample: the negative log of the total probability of every alignment of
    * {@code frames} frames that collapses (merge repeats, then drop blanks) to the label.
    *
-   * @param k the kernels computing {@code lse_t}
+   * @param k the kernels computing {@code lse_t} and the recursion's passes
    * @param pred the scores; frame t's classes at {@code pred[offset + t*frameStride + c]}
    * @param classes C &gt;= 1; the blank is C-1
    * @param frames T_n &gt;= 0, the number of frames used
@@ -238,30 +249,33 @@ public final class CtcRecursion {
   }
 
   /** The largest lattice {@link #negLogLikelihoodWithGradient} accepts (a Java array's length). */
-  public static final long MAX_LATTICE_CELLS = Integer.MAX_VALUE - 8 - PAD;
+  public static final long MAX_LATTICE_CELLS = MAX_ARRAY - PAD;
 
   /**
    * {@link #negLogLikelihood} (the same bits) and, into {@code grad} in pred's layout
    * ({@code grad[offset + t*frameStride + c]} for {@code t < frames}, every c), {@code upstream} times the
    * derivative of {@code -log p} with respect to the scores:
    * <pre>
-   *   grad[t, c] = exp(x[t, c] - m_t) * (up / sum_t)                          (float kernels, all c)
-   *   grad[t, c] = (float) ((double) grad[t, c] - up * occ_t(c))              (c in l', scalar double)
+   *   grad[t, c] = exp(x[t, c] - m_t) * (up / sum_t)                       (float kernels, all c)
+   *   grad[t, c] = (float) ((double) grad[t, c] - up * occ_t(c))           (c in l', double)
    *   occ_t(c)   = sum over s = 0, 1, .., S-1 with l'(s) = c, in that order, of
-   *                exp(((alpha_t(s) + beta_t(s)) - y[t, c]) - logLikelihood)   (ScalarDoubleMath.exp)
+   *                exp(min(((alpha_t(s) + beta_t(s)) - y[t, c]) - logLikelihood, 0))
    * </pre>
-   * where the float kernel's {@code up} is {@code (float) upstream} and the double one is {@code upstream}. The
-   * occupancy is a plain sum of exponentials (every term is a posterior probability, at most about 1, so it
-   * neither overflows nor needs a log-sum-exp); a term whose alpha or beta is -inf is exactly +0 (its exponent
-   * is set to -inf, never to {@code -inf - -inf}). {@code logLikelihood} is the unclamped log-likelihood: when rounding puts it above 0 the loss is
-   * clamped to 0 but the gradient keeps the formula.
+   * where the float kernel's {@code up} is {@code (float) upstream} and the double one is {@code upstream}; the
+   * exponents and their exps come from the kernels ({@code occupancyExponent}, {@code exp}), the sums are scalar.
+   * The occupancy is a plain sum of exponentials (every term is a posterior probability, at most 1, so it
+   * neither overflows nor needs a log-sum-exp; the exponent is clamped at 0 against rounding); a term whose
+   * alpha or beta is -inf is exactly +0 (its exponent is set to -inf, never to {@code -inf - -inf}).
+   * {@code logLikelihood} is the unclamped log-likelihood: when rounding puts it above 0 the loss is clamped to
+   * 0 but the gradient keeps the formula (up to the clamp of each term).
    *
    * <p>Special cases, decided from the returned loss: +inf (the label does not fit the frames, or -inf scores
    * make it impossible): every {@code grad[t, c]}, {@code t < frames}, is 0. NaN (NaN or +inf scores in the
    * frames used): every {@code grad[t, c]}, {@code t < frames}, is NaN. Frames from {@code frames} on are not
-   * written (the caller zeroes them). The result depends on the kernels only through
-   * {@link LossKernels#max}, {@link LossKernels#expSum} and {@link LossKernels#scale}, which are bit-identical across
-   * backends; everything else is the same scalar double code everywhere.
+   * written (the caller zeroes them). The result depends on the kernels only through {@link LossKernels#max},
+   * {@link LossKernels#expSum}, {@link LossKernels#scale} and the recursion's double kernels
+   * ({@code logAddExpSelect}, {@code exp}, {@code logAddExpFinish}, {@code occupancyExponent}), which are
+   * bit-identical across backends; everything else is the same scalar double code everywhere.
    *
    * @param upstream d(loss)/d(-log p) for this sample: the sample weight times the global weight
    * @param grad receives the gradient; must not alias pred
@@ -281,10 +295,10 @@ public final class CtcRecursion {
     double[] lse = scratch.lse;
     int[] ext = scratch.ext;
     double[] alpha = scratch.lattice;
-    // the softmax numerators exp(x - shift_t) go into the gradient rows now (one exp pass); the backward pass
-    // scales each row by up / sum_t (the special cases below overwrite them)
+    // the softmax term up * exp(x - shift_t) / sum_t goes into the gradient rows now, one exp pass, each row
+    // scaled while it is still in L1 (the special cases below overwrite them)
     frameNormalizers(k, pred, offset, frameStride, classes, frames, scratch.shift, scratch.logSum, lse, grad,
-        scratch.sum);
+        (float) upstream);
     extend(label, labelOffset, labelStride, labelLength, classes - 1, ext, scratch.skipAllowed);
 
     // Forward: the same operations as negLogLikelihood, into the lattice instead of two alternating rows, and
@@ -334,7 +348,6 @@ public final class CtcRecursion {
     // both, from(t) <= s <= to(t): outside, alpha or beta is -inf and the term is exactly 0.
     double[] next = scratch.alphaA;
     double[] cur = scratch.alphaB;
-    float up = (float) upstream;
     double[] occupancy = scratch.occupancy;
     double[] terms = scratch.terms;
     for (int t = frames - 1; t >= 0; t--) {
@@ -346,17 +359,19 @@ public final class CtcRecursion {
       } else {
         betaStep(k, scratch, extended, next, 0, cur, 0, to);
       }
-      k.scale(grad, frame, up / scratch.sum[t], grad, frame, classes); // up * softmax = up * e / sum
       for (int j = 0; j < distinct; j++) {
         occupancy[j] = 0d;
       }
       // terms whose alpha or beta is -inf are exp(-inf) = +0: adding them changes nothing
-      int from = reachesEnd(extended, frames, t);
-      int cells = padded(to - from + 1);
-      k.occupancyExponent(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0, cells);
-      k.exp(terms, 0, terms, 0, cells);
-      for (int s = from; s <= to; s++) {
-        occupancy[slot[s]] += terms[s - from];
+      for (int from = reachesEnd(extended, frames, t); from <= to; from += PASS) {
+        int through = Math.min(to, from + PASS - 1);
+        int cells = padded(through - from + 1); // see PAD
+        k.occupancyExponent(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0,
+            cells);
+        k.exp(terms, 0, terms, 0, cells);
+        for (int s = from; s <= through; s++) {
+          occupancy[slot[s]] += terms[s - from];
+        }
       }
       for (int j = 0; j < distinct; j++) {
         int g = frame + slotClass[j];
@@ -432,20 +447,19 @@ public final class CtcRecursion {
   /**
    * For positions {@code s in [from, from + cells)}: {@code dst[d + s] = logAddExp3(x[stay + s], x[advance + s],
    * skipAllowed[s + flagShift] != 0 ? x[skip + s] : -inf) + emit[s]}, by the kernels' three passes (selection,
-   * exponentials, log1p) through {@code scratch.terms}; the passes run over {@code padded(cells)} positions (see
-   * {@link #PAD}).
+   * exponentials, log1p) through {@code scratch.terms}, {@link #PASS} positions at a time, the last pass rounded
+   * up to a multiple of {@link #PAD}.
    */
   private static void logAddExpStep(LossKernels k, Scratch scratch, double[] x, int stay, int advance, int skip,
       int flagShift, double[] dst, int d, int from, int cells) {
-    if (cells <= 0) {
-      return;
-    }
-    int n = padded(cells); // see PAD
     double[] terms = scratch.terms;
-    k.logAddExpSelect(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
-        d + from, terms, 0, n, n);
-    k.exp(terms, 0, terms, 0, 2 * n);
-    k.logAddExpFinish(dst, d + from, terms, 0, n, scratch.emit, from, dst, d + from, n);
+    for (int end = from + cells; from < end; from += PASS) {
+      int n = padded(Math.min(PASS, end - from)); // see PAD
+      k.logAddExpSelect(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
+          d + from, terms, 0, n, n);
+      k.exp(terms, 0, terms, 0, 2 * n);
+      k.logAddExpFinish(dst, d + from, terms, 0, n, scratch.emit, from, dst, d + from, n);
+    }
   }
 
   /**
@@ -457,26 +471,29 @@ public final class CtcRecursion {
    */
   public static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes,
       int frames, float[] shift, float[] logSum, double[] lse) {
-    frameNormalizers(k, pred, offset, frameStride, classes, frames, shift, logSum, lse, null, null);
+    frameNormalizers(k, pred, offset, frameStride, classes, frames, shift, logSum, lse, null, 0f);
   }
 
   /**
    * As {@link #frameNormalizers(LossKernels, float[], int, int, int, int, float[], float[], double[])}, and, when
-   * {@code numerators} is not null, writes each frame's {@code exp(x[t, c] - shift[t])} at pred's offsets into it
-   * and their sum into {@code sums[t]} (the same canonical sum: {@code logSum[t]} keeps its bits).
+   * {@code softmax} is not null, writes each frame's {@code e = exp(x[t, c] - shift[t])} at pred's offsets into
+   * it (the kernel's canonical sum of them is the one {@code logSum[t]} is taken from, so it keeps its bits) and
+   * scales the row at once by {@code up / sum_t}: {@code e * (up / sum_t)}, {@code up} times the softmax. At
+   * once, while the row is in L1: scaling it in the backward pass, a frame later for every frame, cost a second
+   * trip through memory for rows of 5000 classes (session 11).
    */
   static void frameNormalizers(LossKernels k, float[] pred, int offset, int frameStride, int classes, int frames,
-      float[] shift, float[] logSum, double[] lse, float[] numerators, float[] sums) {
+      float[] shift, float[] logSum, double[] lse, float[] softmax, float up) {
     for (int t = 0; t < frames; t++) {
       int row = offset + t * frameStride;
       float m = ScalarLossKernels.finiteOrZero(k.max(pred, row, classes));
-      float sum = k.expSum(pred, row, classes, m, numerators, row);
+      float sum = k.expSum(pred, row, classes, m, softmax, row);
       float r = ScalarMath.log(sum); // k.logSumExp(pred, row, classes, m), bit for bit
       shift[t] = m;
       logSum[t] = r;
       lse[t] = (double) m + r;
-      if (sums != null) {
-        sums[t] = sum;
+      if (softmax != null) {
+        k.scale(softmax, row, up / sum, softmax, row, classes); // up * softmax = up * e / sum
       }
     }
   }
@@ -519,11 +536,13 @@ public final class CtcRecursion {
    * One step of the forward recursion: writes alpha_t into {@code cur[c + s]} for {@code from <= s < extended}
    * from alpha_{t-1} in {@code prev[p .. p+extended)} (the two ranges must not overlap), with frame t's emissions
    * in {@code scratch.emit}:
-   * {@code alpha_t(s) = logAddExp3(alpha_{t-1}(s), alpha_{t-1}(s-1), skip(s) ? alpha_{t-1}(s-2) : -inf) + y[t, l'(s)]},
-   * a missing predecessor being -inf. Uses {@code prev} from {@code max(0, from - 2)} on and leaves
-   * {@code cur[c .. c+from)} unwritten; the padded passes write and read up to {@link #PAD} - 1 cells past the
-   * row's end (into slack, or into the lattice's next row before it is computed). Positions from 2 on go through the kernels' passes, 0 and 1 through the
-   * scalar {@link ScalarDoubleMath#logAddExp3}: the same operations per position either way.
+   * {@code alpha_t(s) = logAddExp3(alpha_{t-1}(s), alpha_{t-1}(s-1), skip(s) ? alpha_{t-1}(s-2) : -inf)
+   * + y[t, l'(s)]}, a missing predecessor being -inf. Uses {@code prev} from {@code max(0, from - 2)} on and
+   * leaves {@code cur[c .. c+from)} unwritten; the padded passes write and read up to {@link #PAD} - 1 cells past
+   * the row's end (into slack, or into the lattice's later rows before they are computed). Positions from 2 on go
+   * through the kernels' passes, position 1 through the scalar {@link ScalarDoubleMath#logAddExp3} (the same
+   * operations), and position 0, which has one predecessor, is {@code alpha_{t-1}(0) + y[t, b]} (what
+   * logAddExp3 gives with two -inf terms, but for the sign of a zero).
    */
   static void alphaStep(LossKernels k, Scratch scratch, int extended, double[] prev, int p, double[] cur, int c,
       int from) {

@@ -31,7 +31,7 @@ public final class ScalarDoubleMath {
   static final double LN2 = 0x1.62e42fefa39efp-1;
   /** ln 2 - LN2 rounded to double (2.3190468138462996e-17). */
   static final double LN2_LO = 0x1.abc9e3b39803fp-56;
-  /** exp(x) rounds to +0 for every {@code x <= -746} (exp(-746) ~ 0.33 * 2^-1074); n is then at least -1077. */
+  /** exp(x) rounds to +0 for every {@code x <= -746} (exp(-746) ~ 0.21 * 2^-1074); n is then -1076. */
   static final double EXP_CLAMP_LO = -746d;
   /** The largest argument {@link #exp} is specified for: 2^(n + 64) must stay a finite double. */
   public static final double EXP_MAX_ARGUMENT = 664d;

@@ -694,7 +694,10 @@ public final class ScalarLossKernels implements LossKernels {
   @Override
   public void exp(double[] a, int ao, double[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {
-      dst[d + j] = ScalarDoubleMath.exp(a[ao + j]);
+      double x = a[ao + j];
+      // exp(-inf) is exactly +0 in both twins; the shortcut spares the scalar backend the polynomial for the
+      // many -inf terms of the CTC recursion (the missing skip of every blank position, the unreached cells)
+      dst[d + j] = x == Double.NEGATIVE_INFINITY ? 0d : ScalarDoubleMath.exp(x);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.simdloss.internal.vector;
 
 import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLES;
-import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_MASKS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_LANES;
+import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_MASKS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
