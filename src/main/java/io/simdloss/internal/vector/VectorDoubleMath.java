@@ -16,12 +16,13 @@ import jdk.incubator.vector.VectorOperators;
  * and the meaning of the constants are documented there; the constants are repeated here and must stay equal.
  *
  * <p>Why array kernels, with the function written out inside the loop, and not {@code DoubleVector -> DoubleVector}
- * methods as in {@link VectorMath}: a double exp is about 33 Vector API operations. Written as a method, it was
- * inlined into its loop when run alone, but in a test JVM that had run other shapes first it was compiled on its
- * own first, and C2 then refused to inline the (big) compiled method into the loop: every vector crossing the
- * call was boxed, 36 KB per CTC call (session 11, {@code CTCGradientTest.allocatesNothingOnceWarm}). A loop with
- * the arithmetic inside has no call for a vector to cross. Each loop holds one function, which also keeps the
- * compilation far from C2's {@code NodeCountInliningCutoff} (see {@link VectorMath}).
+ * methods as in {@link VectorMath}: a double exp is about 20 Vector API operations and the log1p about 30, so a
+ * method holding either is big, and a big method that C2 has already compiled on its own is no longer inlined
+ * into its callers ({@code InlineSmallCode}), which then box every vector they pass. The first version, written
+ * as such methods, allocated 36 KB per CTC call in one test JVM ({@code CTCGradientTest.allocatesNothingOnceWarm},
+ * session 11; not traced further). A loop with the arithmetic inside has no call for a vector to cross. Each
+ * loop holds one function, which also keeps the compilation far from C2's {@code NodeCountInliningCutoff} (see
+ * {@link VectorMath}).
  */
 public final class VectorDoubleMath {
   private VectorDoubleMath() {}

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link VectorDoubleMath} and the CTC kernels of {@link PanamaLossKernels} are the lanewise twins of
  * {@link ScalarDoubleMath} and {@link ScalarLossKernels}: every element must be bit-identical (all NaNs count
- * as equal). Over a million inputs per function: ordinary values, random bit patterns, ordinary values with
+ * as equal). About 900,000 inputs per function: ordinary values, random bit patterns, ordinary values with
  * special ones sprinkled in, and every special value at every lane position; lengths that are not a multiple
  * of the lane count, so the scalar tails run too; several rounds, so interpreted, C1 and C2 code are compared.
  */
