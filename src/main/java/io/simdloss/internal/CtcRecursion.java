@@ -49,8 +49,8 @@ package io.simdloss.internal;
  * {@code log1p} ({@link ScalarDoubleMath}, and its vector twin): the same bits on every backend and width. Until
  * session 11 each cell was scalar code with {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns
  * per cell on JDK 17. The active kernels compute each frame's maximum m_t and
- * {@code r_t = log sum_c exp(x[t, c] - m_t)} in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever
- * the size of the scores.
+ * {@code r_t = log sum_c exp(x[t, c] - m_t)} in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are
+ * formed in double, so y is accurate whatever the size of the scores.
  *
  * <h2>Backward recursion and gradient</h2>
  * {@link #negLogLikelihoodWithGradient} keeps the whole T x S alpha lattice (row t at {@code t*S}, the same
@@ -62,7 +62,7 @@ package io.simdloss.internal;
  *   beta_t(s) = y[t, l'(s)] + logsumexp( beta_{t+1}(s), beta_{t+1}(s+1) if s+1 &lt; S, beta_{t+1}(s+2) if skip(s+2) )
  * </pre>
  * ({@code skip(s+2)}: {@code l'(s+2) != b} and {@code l'(s+2) != l'(s)}, the transition alpha jumps forward).
- The gradient w.r.t. the logits is
+ * The gradient w.r.t. the logits is
  * {@code d(-log p)/dx[t, c] = exp(y[t, c]) - sum_{s : l'(s) = c} exp(alpha_t(s) + beta_t(s) - y[t, c] - log p)}
  * (softmax minus posterior occupancy; y is counted in both alpha and beta, hence {@code - y}). The softmax part
  * {@code up * e[t, c] / sum_t} is written while the frames are normalized: {@link LossKernels#expSum} writes the
