@@ -42,13 +42,13 @@ package io.simdloss.internal;
  * {@code logsumexp} of two or three terms is {@code m + log1p(sum_{other terms} exp(a_i - m))} with m the
  * maximum, and {@code -inf} when m is {@code -inf} (so {@code -inf - -inf} never produces NaN); NaN inputs
  * propagate. The recursion state is <b>double</b>: it keeps the recursion's own rounding (T*S additions in log
- * space) far below the float error of the inputs. Each frame's cells are independent of one another, so a step
- * runs lane-parallel across the positions s: {@link ScalarDoubleMath#logAddExp3} (the three-term form, with
- * {@code -inf} for a missing term), computed by the kernels in three passes (the selection of the maximum and
- * the two other terms, their exponentials, the log1p) with the library's own double {@code exp} and
- * {@code log1p} ({@link ScalarDoubleMath}, and its vector twin): the same bits on every backend and width. Until
- * session 11 each cell was scalar code with {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns
- * per cell on JDK 17. The active kernels compute each frame's maximum m_t and
+ * space) far below the float error of the inputs. Each cell is {@link ScalarDoubleMath#logAddExp3} (the
+ * three-term form, with {@code -inf} for a missing term) plus its emission, computed over a frame's cells by the
+ * kernels in three passes (the selection of the maximum and the two other terms, their exponentials, the log1p)
+ * with the library's own double {@code exp} and {@code log1p} ({@link ScalarDoubleMath}), the same scalar code on
+ * both backends since session 11 (a frame's cells are independent of one another, so the passes could run on
+ * vectors; see {@code PanamaLossKernels} for why they do not yet). Until session 11 each cell used
+ * {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns per cell on JDK 17. The active kernels compute each frame's maximum m_t and
  * {@code r_t = log sum_c exp(x[t, c] - m_t)} in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are
  * formed in double, so y is accurate whatever the size of the scores.
  *
@@ -79,27 +79,13 @@ public final class CtcRecursion {
   private CtcRecursion() {}
 
   /**
-   * The kernels' passes over the cells of a step are rounded up to a multiple of this many cells, so that no
-   * vector of up to 8 doubles (512 bits) leaves a scalar tail (wider vectors would have tails again): the extra
-   * cells compute values nobody reads, in slack at the end of every buffer (and in the lattice's later rows,
-   * which are written later or never read). The scalar tails had taken about 15% of the CTC time at 512 bits
-   * (session 11, JFR). The real cells get the same bits either way.
-   */
-  static final int PAD = 8;
-
-  /**
-   * The passes of a step go over at most this many positions at a time (a multiple of {@link #PAD}), so that
-   * {@code Scratch.terms} has a fixed size (2 x 1024 doubles, 16 KB: it stays in L1) whatever the label length.
+   * The passes of a step go over at most this many positions at a time, so that {@code Scratch.terms} has a
+   * fixed size (2 x 1024 doubles, 16 KB: it stays in L1) whatever the label length.
    */
   static final int PASS = 1024;
 
-  /** The largest Java array the recursion allocates (HotSpot's limit, with margin). */
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-  /** {@code n} rounded up to a multiple of {@link #PAD}. */
-  private static int padded(int n) {
-    return (n + PAD - 1) & -PAD;
-  }
+
 
   /**
    * Per-thread reusable buffers of the recursion. Each buffer only grows; one recursion at a time runs per
@@ -147,17 +133,11 @@ public final class CtcRecursion {
         logSum = new float[frames];
       }
       if (ext.length < extendedLength) {
-        long slacked = (long) extendedLength + PAD + 2; // beta reads the flag of s + 2
-        if (slacked > MAX_ARRAY) { // only for T above 2^30 - 6 frames, a label nearly as long, and C = 2
-          throw new IllegalArgumentException("label: the CTC recursion keeps rows of 2L+1 + " + (PAD + 2)
-              + " doubles, and a label of length " + (extendedLength - 1) / 2 + " needs " + slacked
-              + ", more than a Java array holds (" + MAX_ARRAY + ")");
-        }
         ext = new int[extendedLength];
-        alphaA = new double[extendedLength + PAD];
-        alphaB = new double[extendedLength + PAD];
-        emit = new double[extendedLength + PAD];
-        skipAllowed = new double[(int) slacked];
+        alphaA = new double[extendedLength];
+        alphaB = new double[extendedLength];
+        emit = new double[extendedLength];
+        skipAllowed = new double[extendedLength];
       }
     }
 
@@ -168,8 +148,8 @@ public final class CtcRecursion {
         throw new IllegalArgumentException("pred: the CTC gradient keeps a T x (2L+1) lattice of doubles, and "
             + frames + " x " + extendedLength + " = " + cells + " cells exceed the largest Java array");
       }
-      if (lattice.length < cells + PAD) {
-        lattice = new double[(int) cells + PAD];
+      if (lattice.length < cells) {
+        lattice = new double[(int) cells];
       }
       if (slot.length < extendedLength) {
         slot = new int[extendedLength];
@@ -249,7 +229,7 @@ public final class CtcRecursion {
   }
 
   /** The largest lattice {@link #negLogLikelihoodWithGradient} accepts (a Java array's length). */
-  public static final long MAX_LATTICE_CELLS = MAX_ARRAY - PAD;
+  public static final long MAX_LATTICE_CELLS = Integer.MAX_VALUE - 8;
 
   /**
    * {@link #negLogLikelihood} (the same bits) and, into {@code grad} in pred's layout
@@ -365,7 +345,7 @@ public final class CtcRecursion {
       // terms whose alpha or beta is -inf are exp(-inf) = +0: adding them changes nothing
       for (int from = reachesEnd(extended, frames, t); from <= to; from += PASS) {
         int through = Math.min(to, from + PASS - 1);
-        int cells = padded(through - from + 1); // see PAD
+        int cells = through - from + 1;
         k.occupancyExponent(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0,
             cells);
         k.exp(terms, 0, terms, 0, cells);
@@ -424,15 +404,13 @@ public final class CtcRecursion {
    * must not overlap), with frame t's emissions in {@code scratch.emit}:
    * {@code beta_t(s) = logAddExp3(beta_{t+1}(s), beta_{t+1}(s+1), skip(s+2) ? beta_{t+1}(s+2) : -inf) + y[t, l'(s)]},
    * a missing successor being -inf. Uses the real cells of {@code next} up to {@code min(extended - 1, to + 2)};
-   * {@code cur} beyond {@code to} holds no value (the padded passes may write up to {@link #PAD} - 1 cells past
-   * {@code min(to, S - 3)}, and read as far past the end of {@code next}: both need that much slack).
+   * {@code cur} beyond {@code to} unwritten.
    */
   static void betaStep(LossKernels k, Scratch scratch, int extended, double[] next, int n, double[] cur, int c,
       int to) {
     double[] emit = scratch.emit;
     int last = extended - 1;
-    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed. First, because its
-    // padding cells may run into S-2 and S-1.
+    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed
     logAddExpStep(k, scratch, next, n, n + 1, n + 2, 2, cur, c, 0, Math.min(to, last - 2) + 1);
     if (extended >= 2 && to >= last - 1) {
       cur[c + last - 1] =
@@ -447,14 +425,13 @@ public final class CtcRecursion {
   /**
    * For positions {@code s in [from, from + cells)}: {@code dst[d + s] = logAddExp3(x[stay + s], x[advance + s],
    * skipAllowed[s + flagShift] != 0 ? x[skip + s] : -inf) + emit[s]}, by the kernels' three passes (selection,
-   * exponentials, log1p) through {@code scratch.terms}, {@link #PASS} positions at a time, the last pass rounded
-   * up to a multiple of {@link #PAD}.
+   * exponentials, log1p) through {@code scratch.terms}, {@link #PASS} positions at a time.
    */
   private static void logAddExpStep(LossKernels k, Scratch scratch, double[] x, int stay, int advance, int skip,
       int flagShift, double[] dst, int d, int from, int cells) {
     double[] terms = scratch.terms;
     for (int end = from + cells; from < end; from += PASS) {
-      int n = padded(Math.min(PASS, end - from)); // see PAD
+      int n = Math.min(PASS, end - from);
       k.logAddExpSelect(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
           d + from, terms, 0, n, n);
       k.exp(terms, 0, terms, 0, 2 * n);
@@ -538,8 +515,7 @@ public final class CtcRecursion {
    * in {@code scratch.emit}:
    * {@code alpha_t(s) = logAddExp3(alpha_{t-1}(s), alpha_{t-1}(s-1), skip(s) ? alpha_{t-1}(s-2) : -inf)
    * + y[t, l'(s)]}, a missing predecessor being -inf. Uses {@code prev} from {@code max(0, from - 2)} on and
-   * leaves {@code cur[c .. c+from)} unwritten; the padded passes write and read up to {@link #PAD} - 1 cells past
-   * the row's end (into slack, or into the lattice's later rows before they are computed). Positions from 2 on go
+   * leaves {@code cur[c .. c+from)} unwritten. Positions from 2 on go
    * through the kernels' passes, position 1 through the scalar {@link ScalarDoubleMath#logAddExp3} (the same
    * operations), and position 0, which has one predecessor, is {@code alpha_{t-1}(0) + y[t, b]} (what
    * logAddExp3 gives with two -inf terms, but for the sign of a zero).

@@ -272,15 +272,15 @@ public interface LossKernels {
       float[] gr, int g, int n);
 
   // ---- the CTC recursion, in double (io.simdloss.internal.CtcRecursion) -----------------------------------
-  // ScalarDoubleMath.logAddExp3 over n cells, in three passes (select, exp, finish): the vector kernels keep
-  // the double exp and the log1p in loops of their own (see VectorDoubleMath); the scalar ones do the same.
+  // ScalarDoubleMath.logAddExp3 over n cells, in three passes (select, exp, finish), each a loop that could run
+  // on vectors; for now both backends run the scalar ones (see PanamaLossKernels).
 
   /**
    * The selection step of {@link ScalarDoubleMath#logAddExp3} for cells {@code j in [0, n)}, with
    * {@code a = x[stay+j]}, {@code b = x[advance+j]}, {@code c = skipAllowed[f+j] != 0 ? x[skip+j] : -inf}:
    * {@code max[mo+j] = max(a, b, c)}, {@code diff[d1+j] = o1 - max}, {@code diff[d2+j] = o2 - max}, with o1 and
-   * o2 the two terms other than the maximum as there. {@code x[skip+j]} is read whatever the flag (the range must
-   * be in bounds).
+   * o2 the two terms other than the maximum as there; where the maximum is -inf both differences are -inf (the cell
+   * is -inf whatever they are). The range of {@code x[skip+j]} must be in bounds.
    */
   void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f, double[] max,
       int mo, double[] diff, int d1, int d2, int n);

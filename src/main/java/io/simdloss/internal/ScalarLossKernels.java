@@ -686,8 +686,11 @@ public final class ScalarLossKernels implements LossKernels {
       boolean aIsMax = a == m;
       boolean bIsMax = !aIsMax && b == m;
       max[mo + j] = m;
-      diff[d1 + j] = (aIsMax ? b : a) - m;
-      diff[d2 + j] = (aIsMax || bIsMax ? c : b) - m;
+      // an unreached cell (every term -inf) is -inf whatever its differences (-inf - -inf is NaN), so they are
+      // set to -inf, which the exp pass turns into 0 without the polynomial
+      boolean unreached = m == Double.NEGATIVE_INFINITY;
+      diff[d1 + j] = unreached ? m : (aIsMax ? b : a) - m;
+      diff[d2 + j] = unreached ? m : (aIsMax || bIsMax ? c : b) - m;
     }
   }
 
@@ -705,7 +708,11 @@ public final class ScalarLossKernels implements LossKernels {
   public void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
       double[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {
-      dst[d + j] = ScalarDoubleMath.logAddExpFinish(max[mo + j], e[e1 + j], e[e2 + j]) + emit[eo + j];
+      double m = max[mo + j];
+      double rest = e[e1 + j] + e[e2 + j];
+      // log1p(+0) is exactly +0, so a cell whose other terms are -inf (common at the edges of the reachable band)
+      // skips it: m + 0 is what logAddExpFinish returns there, bit for bit
+      dst[d + j] = (rest == 0d ? m + 0d : ScalarDoubleMath.logAddExpFinish(m, e[e1 + j], e[e2 + j])) + emit[eo + j];
     }
   }
 

@@ -1,8 +1,5 @@
 package io.simdloss.internal.vector;
 
-import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLES;
-import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_LANES;
-import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_MASKS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
@@ -10,7 +7,6 @@ import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.PointwiseOp;
 import io.simdloss.internal.ScalarLossKernels;
 import io.simdloss.internal.ScalarMath;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -1237,54 +1233,34 @@ public final class PanamaLossKernels implements LossKernels {
     return up != up ? up : -up;
   }
 
-  // ---- the CTC recursion, in double (the exp and log1p loops are VectorDoubleMath's) --------------------
+  // ---- the CTC recursion, in double: the scalar kernels, on purpose --------------------------------------
+  // Session 11 had these on vectors (VectorDoubleMath, commits 49d71e1..3459224: the recursion 3.1-3.5x faster on
+  // CTC 32x200x30). They were withdrawn because a warmed-up CTC gradient then allocated about 15 KB per call in
+  // some test JVMs (CI once, and about one local run in ten): the kernels, small enough for C2 to inline into the
+  // large CtcRecursion methods, sometimes sat in a compilation past C2's inlining budgets, and the Vector API
+  // calls that were then not inlined boxed their vectors. See the README ("CTC, lane-parallel").
 
   @Override
   public void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
       double[] max, int mo, double[] diff, int d1, int d2, int n) {
-    int j = 0;
-    for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
-      DoubleVector a = DoubleVector.fromArray(DOUBLES, x, stay + j);
-      DoubleVector b = DoubleVector.fromArray(DOUBLES, x, advance + j);
-      VectorMask<Double> noSkip =
-          DoubleVector.fromArray(DOUBLES, skipAllowed, f + j).compare(VectorOperators.EQ, 0d);
-      DoubleVector c = DoubleVector.fromArray(DOUBLES, x, skip + j).blend(Double.NEGATIVE_INFINITY, noSkip);
-      DoubleVector m = a.max(b.max(c));
-      VectorMask<Double> aIsMax = a.compare(VectorOperators.EQ, m);
-      VectorMask<Double> aOrBIsMax = aIsMax.or(b.compare(VectorOperators.EQ, m));
-      m.intoArray(max, mo + j);
-      a.blend(b, aIsMax).sub(m).intoArray(diff, d1 + j);
-      b.blend(c, aOrBIsMax).sub(m).intoArray(diff, d2 + j);
-    }
-    TAIL.logAddExpSelect(x, stay + j, advance + j, skip + j, skipAllowed, f + j, max, mo + j, diff, d1 + j,
-        d2 + j, n - j);
+    TAIL.logAddExpSelect(x, stay, advance, skip, skipAllowed, f, max, mo, diff, d1, d2, n);
   }
 
   @Override
   public void exp(double[] a, int ao, double[] dst, int d, int n) {
-    VectorDoubleMath.exp(a, ao, dst, d, n);
+    TAIL.exp(a, ao, dst, d, n);
   }
 
   @Override
   public void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
       double[] dst, int d, int n) {
-    VectorDoubleMath.logAddExpFinish(max, mo, e, e1, e2, emit, eo, dst, d, n);
+    TAIL.logAddExpFinish(max, mo, e, e1, e2, emit, eo, dst, d, n);
   }
 
   @Override
   public void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
       double logLikelihood, double[] dst, int d, int n) {
-    int j = 0;
-    for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
-      DoubleVector a = DoubleVector.fromArray(DOUBLES, alpha, ao + j);
-      DoubleVector b = DoubleVector.fromArray(DOUBLES, beta, bo + j);
-      VectorMask<Double> dead = a.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY)
-          .or(b.compare(VectorOperators.EQ, Double.NEGATIVE_INFINITY));
-      a.add(b).sub(DoubleVector.fromArray(DOUBLES, emit, eo + j)).sub(logLikelihood).min(0d)
-          .blend(Double.NEGATIVE_INFINITY, dead)
-          .intoArray(dst, d + j);
-    }
-    TAIL.occupancyExponent(alpha, ao + j, beta, bo + j, emit, eo + j, logLikelihood, dst, d + j, n - j);
+    TAIL.occupancyExponent(alpha, ao, beta, bo, emit, eo, logLikelihood, dst, d, n);
   }
 
   /**

@@ -9,14 +9,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CTC recursion's kernel passes run over a multiple of {@link CtcRecursion#PAD} positions, writing and
- * reading values nobody should use in the slack of its buffers and in later lattice rows. If any real cell read
- * such a value, the result would depend on what the buffers held before the call. So: compute every case once,
- * fill every double buffer of this thread's scratch (slack and lattice included) with NaN, compute it again, and
- * require the same bits, for extended labels of every length from 1 to 2 * 20 + 1 (every residue modulo the pad
- * and the lane counts), repeated labels, frames to spare or none, and both layouts.
+ * The CTC recursion reuses a per-thread scratch (alpha rows, the gradient's lattice, emissions, terms) that it
+ * writes only where it needs to: alpha only where the end can still be reached, beta only where the start
+ * reaches, the passes only over the cells of a step. If a real cell read a value the call had not written, the
+ * result would depend on what the buffers held before. So: compute every case once, fill every double buffer of
+ * this thread's scratch with NaN, compute it again, and require the same bits, for extended labels of every
+ * length from 1 to 2 * 20 + 1, repeated labels, frames to spare or none, and both layouts.
  */
-class CtcPaddingTest {
+class CtcScratchTest {
 
   private static void poison(CtcRecursion.Scratch s) {
     for (double[] a : new double[][] {s.lse, s.alphaA, s.alphaB, s.emit, s.skipAllowed, s.terms, s.lattice,
@@ -28,7 +28,7 @@ class CtcPaddingTest {
   }
 
   @Test
-  void bufferSlackIsNeverReadIntoARealCell() {
+  void aCallNeverReadsWhatItDidNotWrite() {
     SplittableRandom r = new SplittableRandom(1111);
     int classes = 5;
     int checked = 0;
