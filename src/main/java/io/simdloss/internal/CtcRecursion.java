@@ -48,9 +48,10 @@ package io.simdloss.internal;
  * with the library's own double {@code exp} and {@code log1p} ({@link ScalarDoubleMath}), the same scalar code on
  * both backends since session 11 (a frame's cells are independent of one another, so the passes could run on
  * vectors; see {@code PanamaLossKernels} for why they do not yet). Until session 11 each cell used
- * {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns per cell on JDK 17. The active kernels compute each frame's maximum m_t and
- * {@code r_t = log sum_c exp(x[t, c] - m_t)} in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are
- * formed in double, so y is accurate whatever the size of the scores.
+ * {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns per cell on JDK 17. The active kernels
+ * compute each frame's maximum m_t and {@code r_t = log sum_c exp(x[t, c] - m_t)} in float;
+ * {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever the size
+ * of the scores.
  *
  * <h2>Backward recursion and gradient</h2>
  * {@link #negLogLikelihoodWithGradient} keeps the whole T x S alpha lattice (row t at {@code t*S}, the same

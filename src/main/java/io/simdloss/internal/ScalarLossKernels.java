@@ -698,8 +698,8 @@ public final class ScalarLossKernels implements LossKernels {
   public void exp(double[] a, int ao, double[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {
       double x = a[ao + j];
-      // exp(-inf) is exactly +0 in both twins; the shortcut spares the scalar backend the polynomial for the
-      // many -inf terms of the CTC recursion (the missing skip of every blank position, the unreached cells)
+      // ScalarDoubleMath.exp(-inf) is exactly +0; the shortcut spares the polynomial for the many -inf terms of
+      // the CTC recursion (the missing skip of every blank position, the unreached cells)
       dst[d + j] = x == Double.NEGATIVE_INFINITY ? 0d : ScalarDoubleMath.exp(x);
     }
   }
@@ -712,7 +712,8 @@ public final class ScalarLossKernels implements LossKernels {
       double rest = e[e1 + j] + e[e2 + j];
       // log1p(+0) is exactly +0, so a cell whose other terms are -inf (common at the edges of the reachable band)
       // skips it: m + 0 is what logAddExpFinish returns there, bit for bit
-      dst[d + j] = (rest == 0d ? m + 0d : ScalarDoubleMath.logAddExpFinish(m, e[e1 + j], e[e2 + j])) + emit[eo + j];
+      double cell = rest == 0d ? m + 0d : ScalarDoubleMath.logAddExpFinish(m, e[e1 + j], e[e2 + j]);
+      dst[d + j] = cell + emit[eo + j];
     }
   }
 
