@@ -149,7 +149,8 @@ public final class CTCLoss extends Loss {
    * </pre>
    * softmax minus the posterior occupancy of each class. The softmax term is the active kernels'
    * {@code softmaxGradient} in float; the occupancy is accumulated and subtracted in double (with the
-   * library's own double exp) and rounded once, so the result is the same bits on every backend, vector width and JIT tier.
+   * library's own double exp) and rounded once, so the result is the same bits on every backend, vector width
+   * and JIT tier.
    *
    * <p>Conventions:
    * <ul>

@@ -165,8 +165,13 @@ public final class ScalarDoubleMath {
     return logAddExpFinish(m, exp(o1 - m), exp(o2 - m));
   }
 
-  /** The last step of {@link #logAddExp3}: {@code m} if infinite, else {@code m + log1p(e1 + e2)}. */
+  /**
+   * The last step of {@link #logAddExp3}: {@code m} if infinite, else {@code m + log1p(e1 + e2)}. A zero sum (the
+   * other terms -inf, common at the edges of the CTC's reachable band) skips the log1p: {@code log1p(+0)} is
+   * exactly +0, so {@code m + 0} is the same bits.
+   */
   public static double logAddExpFinish(double m, double e1, double e2) {
-    return Double.isInfinite(m) ? m : m + log1p(e1 + e2);
+    double rest = e1 + e2;
+    return Double.isInfinite(m) ? m : m + (rest == 0d ? 0d : log1p(rest));
   }
 }

@@ -708,12 +708,7 @@ public final class ScalarLossKernels implements LossKernels {
   public void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
       double[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {
-      double m = max[mo + j];
-      double rest = e[e1 + j] + e[e2 + j];
-      // log1p(+0) is exactly +0, so a cell whose other terms are -inf (common at the edges of the reachable band)
-      // skips it: m + 0 is what logAddExpFinish returns there, bit for bit
-      double cell = rest == 0d ? m + 0d : ScalarDoubleMath.logAddExpFinish(m, e[e1 + j], e[e2 + j]);
-      dst[d + j] = cell + emit[eo + j];
+      dst[d + j] = ScalarDoubleMath.logAddExpFinish(max[mo + j], e[e1 + j], e[e2 + j]) + emit[eo + j];
     }
   }
 
