@@ -99,6 +99,11 @@ import jdk.incubator.vector.VectorShuffle;
  */
 public final class PanamaLossKernels implements LossKernels {
   static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
+
+  static {
+    // before any kernel runs: otherwise a warmed-up kernel can box a vector per iteration (see OperatorCaches)
+    OperatorCaches.fill();
+  }
   private static final float EPSILON = 1e-12f;
 
   /** Logical accumulators of the canonical reductions (see the class comment). */

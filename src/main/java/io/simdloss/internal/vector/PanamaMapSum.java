@@ -7,10 +7,6 @@ import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
 import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
-import static io.simdloss.internal.vector.PanamaLossKernels.relu;
-import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
-import static io.simdloss.internal.vector.PanamaLossKernels.sign;
-import static io.simdloss.internal.vector.PanamaLossKernels.unitWithSignOf;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
@@ -184,7 +180,9 @@ final class PanamaMapSum {
         FloatVector diff = x.sub(y);
         FloatVector abs = diff.abs();
         if (grad != null) {
-          u.mul(sign(diff, abs)).intoArray(grad, gi);
+          // PanamaLossKernels.sign(diff, abs), written out
+          FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+          u.mul(diff.blend(unit, abs.compare(VectorOperators.GT, 0f))).intoArray(grad, gi);
         }
         acc0 = acc0.add(abs);
       }
@@ -196,7 +194,9 @@ final class PanamaMapSum {
           FloatVector diff = x.sub(y);
           FloatVector abs = diff.abs();
           if (grad != null) {
-            u.mul(sign(diff, abs)).intoArray(grad, gi);
+            // PanamaLossKernels.sign(diff, abs), written out
+            FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+            u.mul(diff.blend(unit, abs.compare(VectorOperators.GT, 0f))).intoArray(grad, gi);
           }
           acc1 = acc1.add(abs);
         }
@@ -208,7 +208,9 @@ final class PanamaMapSum {
             FloatVector diff = x.sub(y);
             FloatVector abs = diff.abs();
             if (grad != null) {
-              u.mul(sign(diff, abs)).intoArray(grad, gi);
+              // PanamaLossKernels.sign(diff, abs), written out
+              FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+              u.mul(diff.blend(unit, abs.compare(VectorOperators.GT, 0f))).intoArray(grad, gi);
             }
             acc2 = acc2.add(abs);
           }
@@ -219,7 +221,9 @@ final class PanamaMapSum {
             FloatVector diff = x.sub(y);
             FloatVector abs = diff.abs();
             if (grad != null) {
-              u.mul(sign(diff, abs)).intoArray(grad, gi);
+              // PanamaLossKernels.sign(diff, abs), written out
+              FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+              u.mul(diff.blend(unit, abs.compare(VectorOperators.GT, 0f))).intoArray(grad, gi);
             }
             acc3 = acc3.add(abs);
           }
@@ -323,7 +327,9 @@ final class PanamaMapSum {
         FloatVector abs = diff.abs();
         VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
         if (grad != null) {
-          u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
+          // PanamaLossKernels.unitWithSignOf(diff), written out
+          FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+          u.mul(diff.mul(invRho).blend(unit, linear)).intoArray(grad, gi);
         }
         acc0 = acc0.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
       }
@@ -336,7 +342,9 @@ final class PanamaMapSum {
           FloatVector abs = diff.abs();
           VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
           if (grad != null) {
-            u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
+            // PanamaLossKernels.unitWithSignOf(diff), written out
+            FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+            u.mul(diff.mul(invRho).blend(unit, linear)).intoArray(grad, gi);
           }
           acc1 = acc1.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
         }
@@ -349,7 +357,9 @@ final class PanamaMapSum {
             FloatVector abs = diff.abs();
             VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
             if (grad != null) {
-              u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
+              // PanamaLossKernels.unitWithSignOf(diff), written out
+              FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+              u.mul(diff.mul(invRho).blend(unit, linear)).intoArray(grad, gi);
             }
             acc2 = acc2.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
           }
@@ -361,7 +371,9 @@ final class PanamaMapSum {
             FloatVector abs = diff.abs();
             VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
             if (grad != null) {
-              u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
+              // PanamaLossKernels.unitWithSignOf(diff), written out
+              FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+              u.mul(diff.mul(invRho).blend(unit, linear)).intoArray(grad, gi);
             }
             acc3 = acc3.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear));
           }
@@ -460,9 +472,11 @@ final class PanamaMapSum {
         FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
         int gi = p + dg;
         FloatVector h = x.mul(y).neg().add(c);
-        FloatVector r = relu(h);
+        FloatVector r = h.max(0f);
         if (grad != null) {
-          reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
+          // PanamaLossKernels.reluGate(h, r, negU.mul(y)), written out
+          FloatVector gate = r.viewAsIntegralLanes().and(0x7fc0_0000).viewAsFloatingLanes();
+          gate.blend(negU.mul(y), h.compare(VectorOperators.GT, 0f)).intoArray(grad, gi);
         }
         acc0 = acc0.add(r);
       }
@@ -472,9 +486,11 @@ final class PanamaMapSum {
           FloatVector y = FloatVector.fromArray(FLOATS, b, p + LANES + db);
           int gi = p + LANES + dg;
           FloatVector h = x.mul(y).neg().add(c);
-          FloatVector r = relu(h);
+          FloatVector r = h.max(0f);
           if (grad != null) {
-            reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
+            // PanamaLossKernels.reluGate(h, r, negU.mul(y)), written out
+            FloatVector gate = r.viewAsIntegralLanes().and(0x7fc0_0000).viewAsFloatingLanes();
+            gate.blend(negU.mul(y), h.compare(VectorOperators.GT, 0f)).intoArray(grad, gi);
           }
           acc1 = acc1.add(r);
         }
@@ -484,9 +500,11 @@ final class PanamaMapSum {
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 2 * LANES + db);
             int gi = p + 2 * LANES + dg;
             FloatVector h = x.mul(y).neg().add(c);
-            FloatVector r = relu(h);
+            FloatVector r = h.max(0f);
             if (grad != null) {
-              reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
+              // PanamaLossKernels.reluGate(h, r, negU.mul(y)), written out
+              FloatVector gate = r.viewAsIntegralLanes().and(0x7fc0_0000).viewAsFloatingLanes();
+              gate.blend(negU.mul(y), h.compare(VectorOperators.GT, 0f)).intoArray(grad, gi);
             }
             acc2 = acc2.add(r);
           }
@@ -495,9 +513,11 @@ final class PanamaMapSum {
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 3 * LANES + db);
             int gi = p + 3 * LANES + dg;
             FloatVector h = x.mul(y).neg().add(c);
-            FloatVector r = relu(h);
+            FloatVector r = h.max(0f);
             if (grad != null) {
-              reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
+              // PanamaLossKernels.reluGate(h, r, negU.mul(y)), written out
+              FloatVector gate = r.viewAsIntegralLanes().and(0x7fc0_0000).viewAsFloatingLanes();
+              gate.blend(negU.mul(y), h.compare(VectorOperators.GT, 0f)).intoArray(grad, gi);
             }
             acc3 = acc3.add(r);
           }
@@ -594,7 +614,7 @@ final class PanamaMapSum {
         FloatVector x = FloatVector.fromArray(FLOATS, a, p);
         FloatVector y = FloatVector.fromArray(FLOATS, b, p + db);
         int gi = p + dg;
-        FloatVector h = relu(x.mul(y).neg().add(c));
+        FloatVector h = x.mul(y).neg().add(c).max(0f);
         if (grad != null) {
           u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
         }
@@ -605,7 +625,7 @@ final class PanamaMapSum {
           FloatVector x = FloatVector.fromArray(FLOATS, a, p + LANES);
           FloatVector y = FloatVector.fromArray(FLOATS, b, p + LANES + db);
           int gi = p + LANES + dg;
-          FloatVector h = relu(x.mul(y).neg().add(c));
+          FloatVector h = x.mul(y).neg().add(c).max(0f);
           if (grad != null) {
             u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
           }
@@ -616,7 +636,7 @@ final class PanamaMapSum {
             FloatVector x = FloatVector.fromArray(FLOATS, a, p + 2 * LANES);
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 2 * LANES + db);
             int gi = p + 2 * LANES + dg;
-            FloatVector h = relu(x.mul(y).neg().add(c));
+            FloatVector h = x.mul(y).neg().add(c).max(0f);
             if (grad != null) {
               u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
             }
@@ -626,7 +646,7 @@ final class PanamaMapSum {
             FloatVector x = FloatVector.fromArray(FLOATS, a, p + 3 * LANES);
             FloatVector y = FloatVector.fromArray(FLOATS, b, p + 3 * LANES + db);
             int gi = p + 3 * LANES + dg;
-            FloatVector h = relu(x.mul(y).neg().add(c));
+            FloatVector h = x.mul(y).neg().add(c).max(0f);
             if (grad != null) {
               u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
             }

@@ -2,6 +2,7 @@ package io.simdloss.internal.vector;
 
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.INTS;
+import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -17,7 +18,12 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each method has a short fast path for the common case (every lane an ordinary input) and a separate cold
  * method for vectors holding at least one lane that needs the wide or special handling; the cold method
- * computes the ordinary lanes by the same operations, so the choice of path never changes a lane.
+ * computes the ordinary lanes by the same operations, so the choice of path never changes a lane. The cold
+ * methods take and return their lanes through a per-thread array, never as a vector: once a process has seen
+ * special inputs, C2 compiles the branch to the cold path as a real call and, the call being cold, does not
+ * inline it; a vector argument to such a call is boxed where the vector is made, in every iteration of the
+ * kernel loop, whether the branch is taken or not (session 12: 19-58 KB per call of KL divergence and
+ * SigmoidBCE fromSigmoid at 2400 elements, with a log's special path behind a vector-typed call).
  *
  * <p>Why the code looks the way it does (measured with {@code -XX:+LogCompilation} on JDK 17 and 25): a vector
  * that crosses a call C2 did not inline is boxed on the heap, which makes a loop several times slower. C2
@@ -36,6 +42,9 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class VectorMath {
   private VectorMath() {}
+
+  /** Per-thread lanes for the cold paths, which take their vector through memory (see the class comment). */
+  private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[2 * LANES]);
 
   // exp
   private static final int ROUND_MAGIC_BITS = 0x4b40007f;
@@ -96,9 +105,12 @@ public final class VectorMath {
    */
   public static FloatVector exp(FloatVector x) {
     if (x.abs().compare(VectorOperators.GT, EXP_FAST_LIMIT).anyTrue()) {
-      return expWide(x);
+      float[] s = SCRATCH.get(); // the cold path goes through memory (see the class comment)
+      x.intoArray(s, 0);
+      coldPath(EXP_WIDE, s);
+      return FloatVector.fromArray(FLOATS, s, 0);
     }
-    // expReduced(x, z), written out: a helper call that C2 leaves un-inlined boxes the vectors
+    // the reduction and the polynomial written out: a helper call that C2 leaves un-inlined boxes the vectors
     FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
     FloatVector n = z.sub(ROUND_MAGIC);
     FloatVector r = n.fma(NEG_LN2, x);
@@ -109,30 +121,6 @@ public final class VectorMath {
     s = s.fma(r, E0);
     FloatVector p = s.fma(r, ONE).fma(r, ONE);
     return p.mul(z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-  }
-
-  /** exp for vectors with a lane of |x| > 87, an infinity: clamped input, scale applied in two steps. */
-  private static FloatVector expWide(FloatVector x) {
-    FloatVector xc = x.max(EXP_CLAMP_LO).min(EXP_CLAMP_HI);
-    FloatVector z = xc.fma(LOG2E, ROUND_MAGIC);
-    FloatVector p = expReduced(xc, z);
-    IntVector n = z.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-    IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
-    IntVector n2 = n.sub(n1);
-    FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    return p.mul(s1).mul(s2);
-  }
-
-  private static FloatVector expReduced(FloatVector x, FloatVector z) {
-    FloatVector n = z.sub(ROUND_MAGIC);
-    FloatVector r = n.fma(NEG_LN2, x);
-    r = n.fma(NEG_LN2_LO, r);
-    FloatVector s = r.fma(E4, E3);
-    s = s.fma(r, E2);
-    s = s.fma(r, E1);
-    s = s.fma(r, E0);
-    return s.fma(r, ONE).fma(r, ONE);
   }
 
   // ---- log ------------------------------------------------------------------------------------------------
@@ -146,7 +134,10 @@ public final class VectorMath {
     IntVector ix = x.reinterpretAsInts();
     // a lane that is not a positive, finite, normal float (see ScalarMath.SPECIAL_OFFSET)
     if (ix.add(SPECIAL_OFFSET).compare(VectorOperators.GE, SPECIAL_FROM).anyTrue()) {
-      return logSpecial(x);
+      float[] s = SCRATCH.get(); // the cold path goes through memory (see the class comment)
+      x.intoArray(s, 0);
+      coldPath(LOG_SPECIAL, s);
+      return FloatVector.fromArray(FLOATS, s, 0);
     }
     IntVector t = ix.sub(SQRT_HALF_BITS);
     FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
@@ -163,31 +154,6 @@ public final class VectorMath {
     return kf.fma(LN2, f.mul(q).fma(f, f));
   }
 
-  /** log for vectors with a zero, subnormal, negative, infinite or NaN lane. */
-  private static FloatVector logSpecial(FloatVector x) {
-    VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-    FloatVector xs = x.blend(x.mul(TWO_23), subnormal);
-    IntVector t = xs.reinterpretAsInts().sub(SQRT_HALF_BITS);
-    FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
-    kf = kf.sub(23f, subnormal);
-    FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
-    FloatVector y = kf.fma(LN2, f.mul(logPolynomial(f)).fma(f, f));
-    y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
-    y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-    return y.blend(x, x.compare(VectorOperators.LE, Float.MAX_VALUE).not()); // +inf, NaN
-  }
-
-  private static FloatVector logPolynomial(FloatVector f) {
-    FloatVector q = f.fma(L7, L6);
-    q = q.fma(f, L5);
-    q = q.fma(f, L4);
-    q = q.fma(f, L3);
-    q = q.fma(f, L2);
-    q = q.fma(f, L1);
-    q = q.fma(f, L0);
-    return q.fma(f, NEG_HALF);
-  }
-
   // ---- log1p ----------------------------------------------------------------------------------------------
 
   /**
@@ -199,7 +165,10 @@ public final class VectorMath {
     FloatVector u = x.add(ONE);
     IntVector iu = u.reinterpretAsInts();
     if (iu.add(SPECIAL_OFFSET).compare(VectorOperators.GE, SPECIAL_FROM).anyTrue()) {
-      return log1pSpecial(x, u, iu);
+      float[] s = SCRATCH.get(); // the cold path goes through memory (see the class comment)
+      x.intoArray(s, 0);
+      coldPath(LOG1P_SPECIAL, s);
+      return FloatVector.fromArray(FLOATS, s, 0);
     }
     // log1pNormal(x, u, iu), written out
     FloatVector c = x.sub(u.sub(ONE)).div(u);
@@ -218,19 +187,6 @@ public final class VectorMath {
     return y.blend(x, x.compare(VectorOperators.EQ, ZERO)); // keeps the sign of -0
   }
 
-  /** log1p for vectors with a lane where 1 + x is zero, negative, infinite or NaN (never subnormal). */
-  private static FloatVector log1pSpecial(FloatVector x, FloatVector u, IntVector iu) {
-    FloatVector c = x.sub(u.sub(ONE)).div(u);
-    IntVector t = iu.sub(SQRT_HALF_BITS);
-    FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
-    FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
-    FloatVector y = kf.fma(LN2, f.add(f.mul(f).fma(logPolynomial(f), c)));
-    y = y.blend(x, x.compare(VectorOperators.EQ, ZERO));
-    y = y.blend(Float.NaN, u.compare(VectorOperators.LT, 0f));
-    y = y.blend(Float.NEGATIVE_INFINITY, u.compare(VectorOperators.EQ, 0f));
-    return y.blend(u, u.compare(VectorOperators.LE, Float.MAX_VALUE).not()); // +inf, NaN
-  }
-
   // ---- softplus -------------------------------------------------------------------------------------------
 
   /**
@@ -241,7 +197,10 @@ public final class VectorMath {
   public static FloatVector softplus(FloatVector t) {
     FloatVector a = t.abs();
     if (a.compare(VectorOperators.GT, EXP_FAST_LIMIT).anyTrue()) {
-      return softplusWide(t, a);
+      float[] s = SCRATCH.get(); // the cold path goes through memory (see the class comment)
+      t.intoArray(s, 0);
+      coldPath(SOFTPLUS_WIDE, s);
+      return FloatVector.fromArray(FLOATS, s, 0);
     }
     // e = exp(-a) (as in exp) and log1pUnit(e), written out: no helper call that could stay un-inlined
     FloatVector x = a.neg();
@@ -267,11 +226,6 @@ public final class VectorMath {
     return t.max(ZERO).add(e.mul(q).fma(e, e));
   }
 
-  /** softplus for vectors with a lane of |t| > 87 or an infinity. */
-  private static FloatVector softplusWide(FloatVector t, FloatVector a) {
-    return t.max(ZERO).add(log1pUnit(exp(a.neg())));
-  }
-
   /**
    * Lanewise log(1 + e) for {@code e in [0, 1]}, the twin of {@code ScalarMath.log1pUnit}: {@link #softplus} is,
    * bit for bit, {@code t.max(0).add(log1pUnit(exp(t.abs().neg())))}.
@@ -287,5 +241,115 @@ public final class VectorMath {
     q = q.fma(w, S1);
     q = q.fma(w, S0);
     return e.mul(q).fma(e, e);
+  }
+
+  // ---- the cold paths -------------------------------------------------------------------------------
+
+  private static final int EXP_WIDE = 0;
+  private static final int LOG_SPECIAL = 1;
+  private static final int LOG1P_SPECIAL = 2;
+  private static final int SOFTPLUS_WIDE = 3;
+
+  /**
+   * The cold paths, in place on {@code s[0..LANES)} (a vector's lanes, stored by the caller):
+   * <ul>
+   *   <li>{@code EXP_WIDE}: exp for a vector with a lane of |x| > 87 or an infinity: clamped input, the scale
+   *       applied in two steps;
+   *   <li>{@code LOG_SPECIAL}: log for a vector with a zero, subnormal, negative, infinite or NaN lane;
+   *   <li>{@code LOG1P_SPECIAL}: log1p for a vector with a lane where 1 + x is zero, negative, infinite or NaN
+   *       (never subnormal);
+   *   <li>{@code SOFTPLUS_WIDE}: softplus for a vector with a lane of |t| > 87 or an infinity,
+   *       {@code max(t, 0) + log1pUnit(exp(-|t|))} with exp's wide path; t waits in {@code s[LANES..2 LANES)}.
+   * </ul>
+   * Ordinary lanes get the fast paths' operations, so the path never changes a lane. One method, through
+   * memory, on purpose: a vector passed to a call C2 does not inline is boxed, and when a process has seen special
+   * inputs C2 compiles these branches as real calls; inlined instead (their profile can say hot), their IR nodes
+   * pushed a kernel with two logs past C2's inlining cutoff, and its second log became a boxed call (session 12,
+   * JDK 17, 256 bits). Together they are more than {@code FreqInlineSize} (325 bytes of bytecode), so C2 never
+   * inlines this method (InlineBudgetTest checks), and only arrays and an int cross the call.
+   */
+  private static void coldPath(int path, float[] s) {
+    switch (path) {
+      case EXP_WIDE: {
+        FloatVector x = FloatVector.fromArray(FLOATS, s, 0).max(EXP_CLAMP_LO).min(EXP_CLAMP_HI);
+        FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
+        FloatVector n = z.sub(ROUND_MAGIC);
+        FloatVector r = n.fma(NEG_LN2, x);
+        r = n.fma(NEG_LN2_LO, r);
+        FloatVector q = r.fma(E4, E3);
+        q = q.fma(r, E2);
+        q = q.fma(r, E1);
+        q = q.fma(r, E0);
+        FloatVector p = q.fma(r, ONE).fma(r, ONE);
+        IntVector k = z.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        p.mul(s1).mul(s2).intoArray(s, 0);
+        return;
+      }
+      case LOG_SPECIAL: {
+        FloatVector x = FloatVector.fromArray(FLOATS, s, 0);
+        VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(TWO_23), subnormal);
+        IntVector t = xs.reinterpretAsInts().sub(SQRT_HALF_BITS);
+        FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
+        kf = kf.sub(23f, subnormal);
+        FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
+        FloatVector q = f.fma(L7, L6);
+        q = q.fma(f, L5);
+        q = q.fma(f, L4);
+        q = q.fma(f, L3);
+        q = q.fma(f, L2);
+        q = q.fma(f, L1);
+        q = q.fma(f, L0);
+        q = q.fma(f, NEG_HALF);
+        FloatVector y = kf.fma(LN2, f.mul(q).fma(f, f));
+        y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        y.blend(x, x.compare(VectorOperators.LE, Float.MAX_VALUE).not()).intoArray(s, 0); // +inf, NaN
+        return;
+      }
+      case LOG1P_SPECIAL: {
+        FloatVector x = FloatVector.fromArray(FLOATS, s, 0);
+        FloatVector u = x.add(ONE);
+        FloatVector c = x.sub(u.sub(ONE)).div(u);
+        IntVector t = u.reinterpretAsInts().sub(SQRT_HALF_BITS);
+        FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
+        FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
+        FloatVector q = f.fma(L7, L6);
+        q = q.fma(f, L5);
+        q = q.fma(f, L4);
+        q = q.fma(f, L3);
+        q = q.fma(f, L2);
+        q = q.fma(f, L1);
+        q = q.fma(f, L0);
+        q = q.fma(f, NEG_HALF);
+        FloatVector y = kf.fma(LN2, f.add(f.mul(f).fma(q, c)));
+        y = y.blend(x, x.compare(VectorOperators.EQ, ZERO));
+        y = y.blend(Float.NaN, u.compare(VectorOperators.LT, 0f));
+        y = y.blend(Float.NEGATIVE_INFINITY, u.compare(VectorOperators.EQ, 0f));
+        y.blend(u, u.compare(VectorOperators.LE, Float.MAX_VALUE).not()).intoArray(s, 0); // +inf, NaN
+        return;
+      }
+      default: { // SOFTPLUS_WIDE
+        FloatVector t = FloatVector.fromArray(FLOATS, s, 0);
+        t.intoArray(s, LANES);
+        t.abs().neg().intoArray(s, 0);
+        coldPath(EXP_WIDE, s);
+        FloatVector e = FloatVector.fromArray(FLOATS, s, 0);
+        FloatVector w = e.fma(TWO, NEG_ONE);
+        FloatVector q = w.fma(S8, S7);
+        q = q.fma(w, S6);
+        q = q.fma(w, S5);
+        q = q.fma(w, S4);
+        q = q.fma(w, S3);
+        q = q.fma(w, S2);
+        q = q.fma(w, S1);
+        q = q.fma(w, S0);
+        FloatVector.fromArray(FLOATS, s, LANES).max(ZERO).add(e.mul(q).fma(e, e)).intoArray(s, 0);
+      }
+    }
   }
 }

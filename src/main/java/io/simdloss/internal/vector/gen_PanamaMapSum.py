@@ -10,7 +10,11 @@ free when C2 inlines it. A shared helper with a switch over the ops (or one help
 branch) is called once per vector, so C2 compiles it on its own first; its machine code then exceeds
 InlineSmallCode (2500 bytes), C2 refuses to inline it into the kernel ("already compiled into a big method"),
 calls it and boxes every vector: L2 64x1024 ran 4x slower with the switch, Huber and hinge forwardBackward 3-4x
-slower with per-op helpers (JMH GradientCost, JDK 17). Pasted code has nothing to refuse.
+slower with per-op helpers (JMH GradientCost, JDK 17). Pasted code has nothing to refuse. The same holds for the
+small vector helpers of PanamaLossKernels (relu, sign, reluGate, unitWithSignOf), so their bodies are pasted too:
+inside the `if (grad != null)` branch a call site can count as infrequent (when forward calls dominated the
+profile), and C2 then refuses any callee whose standalone code exceeds InlineSmallCode / 4 ("already compiled into
+a medium method"); session 12 saw JDK 25 box a vector per iteration of L1's forwardBackward that way.
 
 The loop: 64 logical lanes as four groups of 16 (one, two or four vectors); 16-element chunk k of the range goes
 to group k % 4 (the canonical order: element i < n - n % 16 to lane i % 64). The group that takes the next
@@ -39,7 +43,9 @@ return diff.mul(diff);"""),
 FloatVector diff = x.sub(y);
 FloatVector abs = diff.abs();
 if (grad != null) {
-  u.mul(sign(diff, abs)).intoArray(grad, gi);
+  // PanamaLossKernels.sign(diff, abs), written out
+  FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+  u.mul(diff.blend(unit, abs.compare(VectorOperators.GT, 0f))).intoArray(grad, gi);
 }
 return abs;"""),
     # unitWithSignOf is sign where |diff| > c >= 0 (HuberLoss takes rho >= Float.MIN_NORMAL)
@@ -52,7 +58,9 @@ FloatVector diff = x.sub(y);
 FloatVector abs = diff.abs();
 VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
 if (grad != null) {
-  u.mul(diff.mul(invRho).blend(unitWithSignOf(diff), linear)).intoArray(grad, gi);
+  // PanamaLossKernels.unitWithSignOf(diff), written out
+  FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+  u.mul(diff.mul(invRho).blend(unit, linear)).intoArray(grad, gi);
 }
 return abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear);"""),
     # -up once per call instead of -y per vector (see PanamaLossKernels.negatedFactor)
@@ -60,13 +68,15 @@ return abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear);"""),
 FloatVector negU = FloatVector.broadcast(FLOATS, negatedFactor(up));
 """, """\
 FloatVector h = x.mul(y).neg().add(c);
-FloatVector r = relu(h);
+FloatVector r = h.max(0f);
 if (grad != null) {
-  reluGate(h, r, negU.mul(y)).intoArray(grad, gi);
+  // PanamaLossKernels.reluGate(h, r, negU.mul(y)), written out
+  FloatVector gate = r.viewAsIntegralLanes().and(0x7fc0_0000).viewAsFloatingLanes();
+  gate.blend(negU.mul(y), h.compare(VectorOperators.GT, 0f)).intoArray(grad, gi);
 }
 return r;"""),
     ("squaredHinge", "SQUARED_HINGE", "", """\
-FloatVector h = relu(x.mul(y).neg().add(c));
+FloatVector h = x.mul(y).neg().add(c).max(0f);
 if (grad != null) {
   u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
 }
@@ -151,10 +161,6 @@ import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
 import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
-import static io.simdloss.internal.vector.PanamaLossKernels.relu;
-import static io.simdloss.internal.vector.PanamaLossKernels.reluGate;
-import static io.simdloss.internal.vector.PanamaLossKernels.sign;
-import static io.simdloss.internal.vector.PanamaLossKernels.unitWithSignOf;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 

@@ -47,6 +47,27 @@ class InlineBudgetTest {
     }
   }
 
+  /**
+   * VectorMath's public functions take and return vectors, so a call C2 does not inline boxes them: each must stay
+   * inlinable when hot (softplus is the tightest). Its cold paths are the opposite: one method that C2 must never
+   * inline (see VectorMath.coldPath and the README's "Allocation after other losses").
+   */
+  @Test
+  void vectorMathFunctionsFitC2sInliningBudget() throws IOException {
+    Map<String, Integer> sizes = codeSizes("io/simdloss/internal/vector/VectorMath.class");
+    for (String hot : new String[] {"exp", "log", "log1p", "softplus", "log1pUnit"}) {
+      Integer size = sizes.get(hot);
+      assertNotNull(size, "VectorMath." + hot + " not found in " + sizes);
+      assertTrue(size <= FREQ_INLINE_SIZE, "VectorMath." + hot + " is " + size + " bytes of bytecode, more than "
+          + "FreqInlineSize (" + FREQ_INLINE_SIZE + "): C2 would call it and box its vectors");
+    }
+    Integer cold = sizes.get("coldPath");
+    assertNotNull(cold, "VectorMath.coldPath not found in " + sizes);
+    assertTrue(cold > FREQ_INLINE_SIZE, "VectorMath.coldPath is " + cold + " bytes of bytecode, not more than "
+        + "FreqInlineSize (" + FREQ_INLINE_SIZE + "): C2 could inline it, and its IR nodes push kernels past the "
+        + "inlining cutoff");
+  }
+
   /** The reader itself, on a class whose method sizes are known from {@code javap -c}. */
   @Test
   void theReaderFindsKnownSizes() throws IOException {
