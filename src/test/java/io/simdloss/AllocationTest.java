@@ -1,5 +1,7 @@
 package io.simdloss;
 
+import static io.simdloss.GradientTest.signs;
+import static io.simdloss.GradientTest.uniform;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -49,22 +51,6 @@ class AllocationTest {
     public String toString() {
       return name;
     }
-  }
-
-  static float[] uniform(SplittableRandom r, int n, double lo, double hi) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) (lo + (hi - lo) * r.nextDouble());
-    }
-    return a;
-  }
-
-  static float[] signs(SplittableRandom r, int n) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = r.nextBoolean() ? 1f : -1f;
-    }
-    return a;
   }
 
   /** forward and forwardBackward of a labeled loss on (8, 300) batch-first and (5, 4, 40) with batch axis 1. */
