@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each case gets 3000 warm-up calls, then rounds of 1000 calls until one round allocates nothing, at most 200:
  * until C2 has compiled everything a Vector API path may box now and then, while a compiled path that boxes shows
- * in every round. One known gap is skipped, not hidden: see {@link #knownToBox}.
+ * in every round.
  */
 class AllocationTest {
 
@@ -169,18 +169,6 @@ class AllocationTest {
     }
   }
 
-  /**
-   * JDK 17 at 128 bits (4 lanes) still boxes in the fused map-and-sum gradients of L1, hinge and squared hinge
-   * (PanamaMapSum): at 4 lanes a 16-element chunk is four unrolled vector blocks, and C2's compilation passes its
-   * node budget before the last one (measured, session 12: 4.6-32 KB per call; 16 cases allocated before the fixes
-   * of session 12, 4 in a second run). Not fixed yet; listed in the README.
-   */
-  static boolean knownToBox(String name) {
-    boolean jdk17At128Bits = "vector 128-bit".equals(Backend.active()) && Runtime.version().feature() < 25;
-    return jdk17At128Bits && name.endsWith("batch-first forwardBackward")
-        && (name.startsWith("L1 ") || name.startsWith("Hinge ") || name.startsWith("SquaredHinge "));
-  }
-
   /** Every loss once on special values, both calls, with and without a sample weight. */
   static void runOnSpecialValues() {
     float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e30f, -1e30f, 1e-40f,
@@ -231,7 +219,6 @@ class AllocationTest {
     long id = Thread.currentThread().getId();
     runOnSpecialValues();
     StringBuilder allocating = new StringBuilder();
-    StringBuilder skipped = new StringBuilder();
     for (Case c : cases()) {
       for (int i = 0; i < 3000; i++) {
         c.call.run();
@@ -246,12 +233,8 @@ class AllocationTest {
         perCall = (hot.getThreadAllocatedBytes(id) - before) / 1000;
       }
       if (perCall > 0) {
-        (knownToBox(c.name) ? skipped : allocating).append("\n  ").append(c.name).append(": ").append(perCall)
-            .append(" bytes per call");
+        allocating.append("\n  ").append(c.name).append(": ").append(perCall).append(" bytes per call");
       }
-    }
-    if (skipped.length() > 0) {
-      System.out.println("AllocationTest: known to box here (see knownToBox):" + skipped);
     }
     assertTrue(allocating.length() == 0, "warmed-up calls that allocate, in every one of 200 rounds of 1000 calls:"
         + allocating);

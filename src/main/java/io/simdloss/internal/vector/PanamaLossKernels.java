@@ -396,6 +396,17 @@ public final class PanamaLossKernels implements LossKernels {
     return CANONICAL;
   }
 
+  /**
+   * Not at 4 lanes (128 bits): there a 16-element chunk is four unrolled vector blocks, each with its gradient,
+   * and on JDK 17 C2's compilation of the fused L1, hinge and squared hinge kernels passed its node cutoff before
+   * the last block and boxed a vector per iteration (4.6-32 KB per call, AllocationTest, session 12). Their
+   * separate {@code ...WithGradient} and {@code sum} kernels give the same bits.
+   */
+  @Override
+  public boolean fusesMapSumWithGradient() {
+    return CANONICAL && LANES >= 8;
+  }
+
   @Override
   public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
       int g) {
