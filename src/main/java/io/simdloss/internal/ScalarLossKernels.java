@@ -224,7 +224,7 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public boolean fusesMapSumWithGradient() {
+  public boolean fusesMapSumWithGradient(PointwiseOp op) {
     return false;
   }
 

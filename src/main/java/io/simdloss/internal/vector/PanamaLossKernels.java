@@ -397,14 +397,17 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   /**
-   * Not at 4 lanes (128 bits): there a 16-element chunk is four unrolled vector blocks, each with its gradient,
-   * and on JDK 17 C2's compilation of the fused L1, hinge and squared hinge kernels passed its node cutoff before
-   * the last block and boxed a vector per iteration (4.6-32 KB per call, AllocationTest, session 12). Their
-   * separate {@code ...WithGradient} and {@code sum} kernels give the same bits.
+   * At 4 lanes (128 bits) only for L2: there a 16-element chunk is four unrolled vector blocks, each with its
+   * gradient, and on JDK 17 C2's compilations of the fused L1, Huber, hinge and squared hinge kernels passed its
+   * node cutoff before the last block and boxed a vector per iteration. L1, hinge and Huber boxed even alone in a
+   * JMH fork (GradientCost forwardBackward 64x1024, 128-bit: 106-171 us at best against 16-31 us unfused), squared
+   * hinge among other losses (AllocationTest, 4.6 KB per call). Their separate {@code ...WithGradient} and
+   * {@code sum} kernels give the same bits. L2's gradient is one operation, and its fused kernel stays 1.5-1.7x
+   * faster than the separate ones (session 12, paired rounds).
    */
   @Override
-  public boolean fusesMapSumWithGradient() {
-    return CANONICAL && LANES >= 8;
+  public boolean fusesMapSumWithGradient(PointwiseOp op) {
+    return CANONICAL && (LANES >= 8 || op == PointwiseOp.SQUARED_ERROR);
   }
 
   @Override
