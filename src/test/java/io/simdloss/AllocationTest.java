@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Why (session 12): JMH's {@code -prof gc}, one workload per fork, showed 0 B/op, while a warmed-up call
  * here allocated 5-58 KB (a boxed vector per iteration of a kernel loop), depending on what had run before, on
- * JDK 17 and JDK 25. The README ("Allocation after other losses") has the three causes found and their fixes.
+ * JDK 17 and JDK 25. The README ("Allocation after other losses") has the four causes found and their fixes.
  *
  * <p>It runs in the build's {@code allocation-*} executions, without the coverage agent, and skips itself under
  * it: JaCoCo's probes add bytecode to every method, which changes C2's inlining, and under the agent 14 cases
