@@ -114,12 +114,6 @@ public interface LossKernels {
   boolean fusesMapSum();
 
   /**
-   * Whether {@link #mapSum} with a gradient ({@code grad != null}) is used for {@code op}, as {@link #fusesMapSum}
-   * is for the sum alone: false where the op's fused gradient kernel cannot be compiled without boxing.
-   */
-  boolean fusesMapSumWithGradient(PointwiseOp op);
-
-  /**
    * {@code max a[ao+i]} (Math.max semantics: NaN if any element is NaN, which NaN unspecified; +0 above -0); -inf
    * for n == 0.
    */

@@ -159,10 +159,8 @@ public final class SampleReduction {
     // element in mapSum's scalar tail, where the chunk path maps many short runs with one vector loop (32x10
     // cheap losses, vector backend, quick profile: 1.2-3.9x slower fused), and the scalar twin's fused loop
     // cannot be auto-vectorized as its separate map and sum loops are.
-    PointwiseOp pointwise = source.pointwiseOp();
-    boolean fuses = pointwise != null
-        && (gradient == null ? k.fusesMapSum() : k.fusesMapSumWithGradient(pointwise));
-    PointwiseOp op = mode == CONTIGUOUS_WEIGHT || runLength < MIN_FUSED_RUN || !fuses ? null : pointwise;
+    PointwiseOp op = mode == CONTIGUOUS_WEIGHT || runLength < MIN_FUSED_RUN || !k.fusesMapSum() ? null
+        : source.pointwiseOp();
     float c = op == null ? 0f : source.pointwiseParameter();
     float[] grad = gradient == null ? null : ws.grad;
     float[] chunk = ws.chunk;

@@ -224,11 +224,6 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public boolean fusesMapSumWithGradient(PointwiseOp op) {
-    return false;
-  }
-
-  @Override
   public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
       int g) {
     float s = 0f;

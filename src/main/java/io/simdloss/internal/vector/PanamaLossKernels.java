@@ -391,23 +391,18 @@ public final class PanamaLossKernels implements LossKernels {
     return s;
   }
 
-  @Override
-  public boolean fusesMapSum() {
-    return CANONICAL;
-  }
-
   /**
-   * At 4 lanes (128 bits) only for L2: there a 16-element chunk is four unrolled vector blocks, each with its
-   * gradient, and on JDK 17 C2's compilations of the fused L1, Huber, hinge and squared hinge kernels passed its
-   * node cutoff before the last block and boxed a vector per iteration. L1, hinge and Huber boxed even alone in a
-   * JMH fork (GradientCost forwardBackward 64x1024, 128-bit: 106-171 us at best against 16-31 us unfused), squared
-   * hinge among other losses (AllocationTest, 4.6 KB per call). Their separate {@code ...WithGradient} and
-   * {@code sum} kernels give the same bits. L2's gradient is one operation, and its fused kernel stays 1.5-1.7x
-   * faster than the separate ones (session 12, paired rounds).
+   * Not at 4 lanes (128 bits). There a 16-element chunk of the fused kernels is four unrolled vector blocks, and
+   * C2's compilation can pass its node cutoff before the last one and box a vector per iteration (JDK 17, session
+   * 12). L1, hinge and Huber {@code forwardBackward} did so even alone in a JMH fork (GradientCost 64x1024, 128-bit:
+   * 106-171 us at best, against 16-31 us with the separate kernels). Squared hinge's did among other losses
+   * (AllocationTest, 4.6 KB per call), and so did L2's forward and gradient in one clean-clone CI run (63 KB per
+   * call), after many runs without. The separate map, {@code ...WithGradient} and {@code sum} kernels give the
+   * same bits.
    */
   @Override
-  public boolean fusesMapSumWithGradient(PointwiseOp op) {
-    return CANONICAL && (LANES >= 8 || op == PointwiseOp.SQUARED_ERROR);
+  public boolean fusesMapSum() {
+    return CANONICAL && LANES >= 8;
   }
 
   @Override
