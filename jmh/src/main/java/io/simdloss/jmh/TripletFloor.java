@@ -2,6 +2,8 @@ package io.simdloss.jmh;
 
 import io.simdloss.Tensor;
 import io.simdloss.TripletLoss;
+import io.simdloss.internal.KernelProvider;
+import io.simdloss.internal.LossKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
@@ -56,6 +58,8 @@ public class TripletFloor {
   float[] gp;
   float[] gq;
   float[] gr;
+  float[] gate;
+  LossKernels kernels;
   int inner;
 
   @Setup
@@ -79,6 +83,8 @@ public class TripletFloor {
     gp = new float[n];
     gq = new float[n];
     gr = new float[n];
+    gate = new float[shape[0]];
+    kernels = KernelProvider.get();
   }
 
   @Benchmark
@@ -266,6 +272,204 @@ public class TripletFloor {
     qp.add(qp).mul(w).intoArray(gq, i);
     dr.add(dr).mul(w).intoArray(gr, i);
     return dq.mul(dq).sub(dr.mul(dr));
+  }
+
+  /** gradient3Split's three loops, but one short loop per sample and array, samples outermost (session 13). */
+  @Benchmark
+  public float[] gradient3PerSample() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      int o = n * inner;
+      for (int i = 0; i < inner; i += S.length()) {
+        FloatVector.fromArray(S, r, o + i).sub(FloatVector.fromArray(S, q, o + i)).mul(2f).intoArray(gp, o + i);
+      }
+      for (int i = 0; i < inner; i += S.length()) {
+        FloatVector.fromArray(S, q, o + i).sub(FloatVector.fromArray(S, p, o + i)).mul(2f).intoArray(gq, o + i);
+      }
+      for (int i = 0; i < inner; i += S.length()) {
+        FloatVector.fromArray(S, p, o + i).sub(FloatVector.fromArray(S, r, o + i)).mul(2f).intoArray(gr, o + i);
+      }
+    }
+    return gr;
+  }
+
+  /**
+   * Two passes (session 13): every sample's gate first (unconstrained sums), kept in a scratch array, then one
+   * pass per gradient array over all samples, the gate broadcast per sample.
+   */
+  @Benchmark
+  public float[] twoPassForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr, gate = this.gate;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      float h = sampleSum(p, q, r, n * inner, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      gate[n] = h > 0 ? 2f : 0f;
+    }
+    for (int n = 0, o = 0; n < out.length; n++, o += inner) {
+      float s = gate[n];
+      for (int i = o, end = o + inner; i < end; i += S.length()) {
+        FloatVector.fromArray(S, r, i).sub(FloatVector.fromArray(S, q, i)).mul(s).intoArray(gp, i);
+      }
+    }
+    for (int n = 0, o = 0; n < out.length; n++, o += inner) {
+      float s = gate[n];
+      for (int i = o, end = o + inner; i < end; i += S.length()) {
+        FloatVector.fromArray(S, q, i).sub(FloatVector.fromArray(S, p, i)).mul(s).intoArray(gq, i);
+      }
+    }
+    for (int n = 0, o = 0; n < out.length; n++, o += inner) {
+      float s = gate[n];
+      for (int i = o, end = o + inner; i < end; i += S.length()) {
+        FloatVector.fromArray(S, p, i).sub(FloatVector.fromArray(S, r, i)).mul(s).intoArray(gr, i);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #twoPassForwardBackward}, but each gradient pass is one flat vector loop over the whole array, the
+   * gate reloaded per vector from a per-vector index (samples of a multiple of LANES).
+   */
+  @Benchmark
+  public float[] twoPassFlatForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr, gate = this.gate;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      float h = sampleSum(p, q, r, n * inner, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      gate[n] = h > 0 ? 2f : 0f;
+    }
+    int shift = Integer.numberOfTrailingZeros(inner); // inner a power of two here
+    int bound = S.loopBound(p.length);
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, r, i).sub(FloatVector.fromArray(S, q, i)).mul(gate[i >>> shift]).intoArray(gp, i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, q, i).sub(FloatVector.fromArray(S, p, i)).mul(gate[i >>> shift]).intoArray(gq, i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, p, i).sub(FloatVector.fromArray(S, r, i)).mul(gate[i >>> shift]).intoArray(gr, i);
+    }
+    return out;
+  }
+
+  /**
+   * {@link #unconstrainedForwardBackward} with the three gradient loops of a sample fused into one loop that
+   * writes the three arrays in turn (session 13).
+   */
+  @Benchmark
+  public float[] interleavedForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      int o = n * inner;
+      float h = sampleSum(p, q, r, o, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      float s = h > 0 ? 2f : 0f;
+      for (int i = o, end = o + inner; i < end; i += S.length()) {
+        FloatVector x = FloatVector.fromArray(S, p, i);
+        FloatVector y = FloatVector.fromArray(S, q, i);
+        FloatVector z = FloatVector.fromArray(S, r, i);
+        z.sub(y).mul(s).intoArray(gp, i);
+        y.sub(x).mul(s).intoArray(gq, i);
+        x.sub(z).mul(s).intoArray(gr, i);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The library's own kernels in {@link #unconstrainedForwardBackward}'s loop: its canonical {@code tripletSum}
+   * and its {@code tripletGradient}, without the facade (argument checks, workspace, layouts; session 13).
+   */
+  @Benchmark
+  public float[] kernelsForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      int o = n * inner;
+      double h = 0d + kernels.tripletSum(p, q, r, o, inner, gate) + 1d;
+      out[n] = (float) Math.max(h, 0d);
+      float s = h > 0 ? 1f : 0f;
+      kernels.tripletGradient(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
+    }
+    return out;
+  }
+
+  /** {@link #kernelsForwardBackward} with the unconstrained sum: what the canonical order costs here. */
+  @Benchmark
+  public float[] kernelGradientForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      int o = n * inner;
+      float h = sampleSum(p, q, r, o, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      float s = h > 0 ? 1f : 0f;
+      kernels.tripletGradient(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
+    }
+    return out;
+  }
+
+  @Benchmark
+  public float[] copiedGradientForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      int o = n * inner;
+      float h = sampleSum(p, q, r, o, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      float s = h > 0 ? 1f : 0f;
+      copiedGradient(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
+    }
+    return out;
+  }
+
+  @Benchmark
+  public float[] copiedGradientNoAddForwardBackward() {
+    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
+    int inner = this.inner;
+    for (int n = 0; n < out.length; n++) {
+      int o = n * inner;
+      float h = sampleSum(p, q, r, o, inner) + 1f;
+      out[n] = Math.max(h, 0f);
+      float s = h > 0 ? 2f : 0f;
+      copiedGradientNoAdd(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
+    }
+    return out;
+  }
+
+  private static void copiedGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp,
+      float[] gq, float[] gr, int g, int n) {
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector rq = FloatVector.fromArray(S, r, ro + i).sub(FloatVector.fromArray(S, q, qo + i));
+      rq.add(rq).mul(s).intoArray(gp, g + i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector qp = FloatVector.fromArray(S, q, qo + i).sub(FloatVector.fromArray(S, p, po + i));
+      qp.add(qp).mul(s).intoArray(gq, g + i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector pr = FloatVector.fromArray(S, p, po + i).sub(FloatVector.fromArray(S, r, ro + i));
+      pr.add(pr).mul(s).intoArray(gr, g + i);
+    }
+  }
+
+  private static void copiedGradientNoAdd(float s, float[] p, int po, float[] q, int qo, float[] r, int ro,
+      float[] gp, float[] gq, float[] gr, int g, int n) {
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, r, ro + i).sub(FloatVector.fromArray(S, q, qo + i)).mul(s).intoArray(gp, g + i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, q, qo + i).sub(FloatVector.fromArray(S, p, po + i)).mul(s).intoArray(gq, g + i);
+    }
+    for (int i = 0; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, p, po + i).sub(FloatVector.fromArray(S, r, ro + i)).mul(s).intoArray(gr, g + i);
+    }
   }
 
   /** The two-accumulator sum of sample terms in {@link #unconstrainedForwardBackward}, in any order. */
