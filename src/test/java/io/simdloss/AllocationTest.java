@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
  * Warmed up, the into-buffer {@code forward} and {@code forwardBackward} of every loss allocate nothing, in one JVM
  * that runs them one after the other, the way a service that uses several losses does: 8 pointwise losses, softmax
  * CE sparse and dense, KL divergence and triplet, each with the batch axis first and not first and broadcast sample
- * weights, on samples of 160 to 600 elements so that the vector kernels' main loops run. Before them, every loss runs
- * once on special values (NaN, infinities, zeros, subnormals, huge magnitudes), so that the special and wide paths
- * of exp and log have been taken when C2 compiles the kernels, as in a process that has seen such inputs.
+ * weights, on samples of 160 to 600 elements so that the vector kernels' main loops run, and CTC (its float
+ * kernels and its double passes). Before them, every loss runs once on special values (NaN, infinities, zeros,
+ * subnormals, huge magnitudes), so that the special and wide paths of exp and log have been taken when C2 compiles
+ * the kernels, as in a process that has seen such inputs.
  *
  * <p>Why (session 12): JMH's {@code -prof gc}, one workload per fork, showed 0 B/op, while a warmed-up call
  * here allocated 5-58 KB (a boxed vector per iteration of a kernel loop), depending on what had run before, on
@@ -102,6 +103,7 @@ class AllocationTest {
         a -> SigmoidBinaryCrossEntropyLoss.builder().batchAxis(a).fromSigmoid(true).build(), 1);
     addClassLosses(out);
     addTriplet(out);
+    addCtc(out);
     return out;
   }
 
@@ -169,6 +171,53 @@ class AllocationTest {
     }
   }
 
+  /**
+   * CTC with 40 classes (so that the float kernels' vector loops run, not only their scalar tails) and labels of
+   * 6 to 12, whose extended labels of 13 to 25 positions take the double passes' vector loops: NTC with a sample
+   * weight and label lengths, TNC with frame lengths; then 12 classes with padded labels.
+   */
+  static void addCtc(List<Case> out) {
+    SplittableRandom r = new SplittableRandom(9);
+    int samples = 3;
+    int frames = 40;
+    int classes = 40;
+    int labelLength = 12;
+    float[] labels = new float[samples * labelLength];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = r.nextInt(classes - 1); // 0 .. C-2; class C-1 is the blank
+    }
+    Tensor label = Tensor.of(labels, samples, labelLength);
+    Tensor labelLengths = Tensor.of(new float[] {12, 6, 9}, samples);
+    Tensor predLengths = Tensor.of(new float[] {40, 31, 36}, samples);
+    Tensor sw = Tensor.of(new float[] {0.5f, 1f, 2f}, samples);
+    for (boolean ntc : new boolean[] {true, false}) {
+      float[] x = uniform(r, samples * frames * classes, -3, 3);
+      Tensor pred = ntc ? Tensor.of(x, samples, frames, classes) : Tensor.of(x, frames, samples, classes);
+      CTCLoss ctc = CTCLoss.builder().layout(ntc ? "NTC" : "TNC").build();
+      float[] o = new float[samples];
+      float[] g = new float[x.length];
+      String name = ntc ? "CTC NTC label lengths, weight " : "CTC TNC frame lengths ";
+      Tensor pl = ntc ? null : predLengths;
+      Tensor ll = ntc ? labelLengths : null;
+      Tensor w = ntc ? sw : null;
+      out.add(new Case(name + "forward", () -> ctc.forward(pred, label, pl, ll, w, o)));
+      out.add(new Case(name + "forwardBackward", () -> ctc.forwardBackward(pred, label, pl, ll, w, o, g)));
+    }
+    // 12 classes (the float kernels' scalar tails at 16 lanes), labels padded with -1 in layout TN, an empty one
+    // (CTCGradientTest's allocation case until session 13)
+    float[] x = uniform(r, 30 * 4 * 12, -3, 3);
+    Tensor pred = Tensor.of(x, 30, 4, 12);
+    Tensor padded = Tensor.of(new float[] {1, 3, -1, 5, 2, 3, -1, 6, -1, 4, -1, 7, -1, -1, -1, 8, -1, -1, -1, -1}, 5,
+        4);
+    CTCLoss ctc = CTCLoss.builder().layout("TNC").labelLayout("TN").build();
+    Tensor lengths = Tensor.of(new float[] {30, 20, 10, 30}, 4);
+    Tensor weights = Tensor.of(new float[] {1f, 2f, 3f, 4f}, 4);
+    float[] o = new float[4];
+    float[] g = new float[x.length];
+    out.add(new Case("CTC TNC/TN 12 classes forwardBackward",
+        () -> ctc.forwardBackward(pred, padded, lengths, null, weights, o, g)));
+  }
+
   /** Every loss once on special values, both calls, with and without a sample weight. */
   static void runOnSpecialValues() {
     float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e30f, -1e30f, 1e-40f,
@@ -203,6 +252,13 @@ class AllocationTest {
     TripletLoss triplet = TripletLoss.builder().build();
     triplet.forward(pred, label, pred, out);
     triplet.forwardBackward(pred, label, pred, out, grad, new float[n], new float[n]);
+    // CTC, (N, T, C) = (8, 4, 16), labels of 1 and 3 classes
+    CTCLoss ctc = CTCLoss.builder().build();
+    Tensor ctcLabel = Tensor.of(new float[] {1, 2, 3, 1, -1, -1, 5, 5, 5, 2, 3, 4, 0, 0, 0, 7, 7, 1, 9, 9, 9, 3, -1, -1},
+        8, 3);
+    Tensor ctcPred = Tensor.of(values, 8, 4, 16);
+    ctc.forward(ctcPred, ctcLabel, null, null, null, out);
+    ctc.forwardBackward(ctcPred, ctcLabel, null, null, Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 8), out, grad);
   }
 
   @Test

@@ -42,16 +42,15 @@ package io.simdloss.internal;
  * {@code logsumexp} of two or three terms is {@code m + log1p(sum_{other terms} exp(a_i - m))} with m the
  * maximum, and {@code -inf} when m is {@code -inf} (so {@code -inf - -inf} never produces NaN); NaN inputs
  * propagate. The recursion state is <b>double</b>: it keeps the recursion's own rounding (T*S additions in log
- * space) far below the float error of the inputs. Each cell is {@link ScalarDoubleMath#logAddExp3} (the
- * three-term form, with {@code -inf} for a missing term) plus its emission, computed over a frame's cells by the
- * kernels in three passes (the selection of the maximum and the two other terms, their exponentials, the log1p)
- * with the library's own double {@code exp} and {@code log1p} ({@link ScalarDoubleMath}), the same scalar code on
- * both backends since session 11 (a frame's cells are independent of one another, so the passes could run on
- * vectors; see {@code PanamaLossKernels} for why they do not yet). Until session 11 each cell used
- * {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns per cell on JDK 17. The active kernels
- * compute each frame's maximum m_t and {@code r_t = log sum_c exp(x[t, c] - m_t)} in float;
- * {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are formed in double, so y is accurate whatever the size
- * of the scores.
+ * space) far below the float error of the inputs. Each frame's cells are independent of one another, so a step
+ * runs lane-parallel across the positions s: {@link ScalarDoubleMath#logAddExp3} (the three-term form, with
+ * {@code -inf} for a missing term), computed by the kernels in two passes (the selection of the maximum with the
+ * exponentials of the two other terms, then the log1p) with the library's own double {@code exp} and
+ * {@code log1p} ({@link ScalarDoubleMath}, and its vector twin): the same bits on every backend and width. Until
+ * session 11 each cell was scalar code with {@code StrictMath.exp} and {@code StrictMath.log1p}, about 45 ns
+ * per cell on JDK 17. The active kernels compute each frame's maximum m_t and
+ * {@code r_t = log sum_c exp(x[t, c] - m_t)} in float; {@code lse_t = m_t + r_t} and {@code y = x - lse_t} are
+ * formed in double, so y is accurate whatever the size of the scores.
  *
  * <h2>Backward recursion and gradient</h2>
  * {@link #negLogLikelihoodWithGradient} keeps the whole T x S alpha lattice (row t at {@code t*S}, the same
@@ -80,13 +79,27 @@ public final class CtcRecursion {
   private CtcRecursion() {}
 
   /**
-   * The passes of a step go over at most this many positions at a time, so that {@code Scratch.terms} has a
-   * fixed size (2 x 1024 doubles, 16 KB: it stays in L1) whatever the label length.
+   * The kernels' passes over the cells of a step are rounded up to a multiple of this many cells, so that no
+   * vector of up to 8 doubles (512 bits) leaves a scalar tail (wider vectors would have tails again): the extra
+   * cells compute values nobody reads, in slack at the end of every buffer (and in the lattice's later rows,
+   * which are written later or never read). The scalar tails had taken about 15% of the CTC time at 512 bits
+   * (session 11, JFR). The real cells get the same bits either way.
+   */
+  static final int PAD = 8;
+
+  /**
+   * The passes of a step go over at most this many positions at a time (a multiple of {@link #PAD}), so that
+   * {@code Scratch.terms} has a fixed size (2 x 1024 doubles, 16 KB: it stays in L1) whatever the label length.
    */
   static final int PASS = 1024;
 
+  /** The largest Java array the recursion allocates (HotSpot's limit, with margin). */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-
+  /** {@code n} rounded up to a multiple of {@link #PAD}. */
+  private static int padded(int n) {
+    return (n + PAD - 1) & -PAD;
+  }
 
   /**
    * Per-thread reusable buffers of the recursion. Each buffer only grows; one recursion at a time runs per
@@ -108,7 +121,7 @@ public final class CtcRecursion {
     double[] emit = new double[0];
     /** Per position s of l': 1 where the skip transition from s - 2 is allowed, else 0. */
     double[] skipAllowed = new double[0];
-    /** The log-sum-exp passes' differences and exponentials (two per position); the occupancy terms. */
+    /** The log-sum-exp passes' exponentials (two per position); the occupancy terms. */
     double[] terms = new double[2 * PASS];
     /** The gradient's full alpha lattice, row t at {@code t*S}. */
     double[] lattice = new double[0];
@@ -134,11 +147,17 @@ public final class CtcRecursion {
         logSum = new float[frames];
       }
       if (ext.length < extendedLength) {
+        long slacked = (long) extendedLength + PAD + 2; // beta reads the flag of s + 2
+        if (slacked > MAX_ARRAY) { // only for T above 2^30 - 6 frames, a label nearly as long, and C = 2
+          throw new IllegalArgumentException("label: the CTC recursion keeps rows of 2L+1 + " + (PAD + 2)
+              + " doubles, and a label of length " + (extendedLength - 1) / 2 + " needs " + slacked
+              + ", more than a Java array holds (" + MAX_ARRAY + ")");
+        }
         ext = new int[extendedLength];
-        alphaA = new double[extendedLength];
-        alphaB = new double[extendedLength];
-        emit = new double[extendedLength];
-        skipAllowed = new double[extendedLength];
+        alphaA = new double[extendedLength + PAD];
+        alphaB = new double[extendedLength + PAD];
+        emit = new double[extendedLength + PAD];
+        skipAllowed = new double[(int) slacked];
       }
     }
 
@@ -149,8 +168,8 @@ public final class CtcRecursion {
         throw new IllegalArgumentException("pred: the CTC gradient keeps a T x (2L+1) lattice of doubles, and "
             + frames + " x " + extendedLength + " = " + cells + " cells exceed the largest Java array");
       }
-      if (lattice.length < cells) {
-        lattice = new double[(int) cells];
+      if (lattice.length < cells + PAD) {
+        lattice = new double[(int) cells + PAD];
       }
       if (slot.length < extendedLength) {
         slot = new int[extendedLength];
@@ -230,7 +249,7 @@ public final class CtcRecursion {
   }
 
   /** The largest lattice {@link #negLogLikelihoodWithGradient} accepts (a Java array's length). */
-  public static final long MAX_LATTICE_CELLS = Integer.MAX_VALUE - 8;
+  public static final long MAX_LATTICE_CELLS = MAX_ARRAY - PAD;
 
   /**
    * {@link #negLogLikelihood} (the same bits) and, into {@code grad} in pred's layout
@@ -243,10 +262,10 @@ public final class CtcRecursion {
    *                exp(min(((alpha_t(s) + beta_t(s)) - y[t, c]) - logLikelihood, 0))
    * </pre>
    * where the float kernel's {@code up} is {@code (float) upstream} and the double one is {@code upstream}; the
-   * exponents and their exps come from the kernels ({@code occupancyExponent}, {@code exp}), the sums are scalar.
+   * terms come from the kernels ({@code occupancy}), the sums are scalar.
    * The occupancy is a plain sum of exponentials (every term is a posterior probability, at most 1, so it
    * neither overflows nor needs a log-sum-exp; the exponent is clamped at 0 against rounding); a term whose
-   * alpha or beta is -inf is exactly +0 (its exponent is set to -inf, never to {@code -inf - -inf}).
+   * alpha or beta is -inf is exactly +0 (never {@code exp(-inf - -inf)}).
    * {@code logLikelihood} is the unclamped log-likelihood: when rounding puts it above 0 the loss is clamped to
    * 0 but the gradient keeps the formula (up to the clamp of each term).
    *
@@ -255,7 +274,7 @@ public final class CtcRecursion {
    * frames used): every {@code grad[t, c]}, {@code t < frames}, is NaN. Frames from {@code frames} on are not
    * written (the caller zeroes them). The result depends on the kernels only through {@link LossKernels#max},
    * {@link LossKernels#expSum}, {@link LossKernels#scale} and the recursion's double kernels
-   * ({@code logAddExpSelect}, {@code exp}, {@code logAddExpFinish}, {@code occupancyExponent}), which are
+   * ({@code logAddExpSelectExp}, {@code logAddExpFinish}, {@code occupancy}), which are
    * bit-identical across backends; everything else is the same scalar double code everywhere.
    *
    * @param upstream d(loss)/d(-log p) for this sample: the sample weight times the global weight
@@ -346,10 +365,8 @@ public final class CtcRecursion {
       // terms whose alpha or beta is -inf are exp(-inf) = +0: adding them changes nothing
       for (int from = reachesEnd(extended, frames, t); from <= to; from += PASS) {
         int through = Math.min(to, from + PASS - 1);
-        int cells = through - from + 1;
-        k.occupancyExponent(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0,
-            cells);
-        k.exp(terms, 0, terms, 0, cells);
+        int cells = padded(through - from + 1); // see PAD
+        k.occupancy(alpha, t * extended + from, cur, from, scratch.emit, from, logLikelihood, terms, 0, cells);
         for (int s = from; s <= through; s++) {
           occupancy[slot[s]] += terms[s - from];
         }
@@ -405,13 +422,15 @@ public final class CtcRecursion {
    * must not overlap), with frame t's emissions in {@code scratch.emit}:
    * {@code beta_t(s) = logAddExp3(beta_{t+1}(s), beta_{t+1}(s+1), skip(s+2) ? beta_{t+1}(s+2) : -inf) + y[t, l'(s)]},
    * a missing successor being -inf. Uses the real cells of {@code next} up to {@code min(extended - 1, to + 2)};
-   * {@code cur} beyond {@code to} unwritten.
+   * {@code cur} beyond {@code to} holds no value (the padded passes may write up to {@link #PAD} - 1 cells past
+   * {@code min(to, S - 3)}, and read as far past the end of {@code next}: both need that much slack).
    */
   static void betaStep(LossKernels k, Scratch scratch, int extended, double[] next, int n, double[] cur, int c,
       int to) {
     double[] emit = scratch.emit;
     int last = extended - 1;
-    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed
+    // s <= S-3: every successor exists; the flag of s + 2 says whether the skip is allowed. First, because its
+    // padding cells may run into S-2 and S-1.
     logAddExpStep(k, scratch, next, n, n + 1, n + 2, 2, cur, c, 0, Math.min(to, last - 2) + 1);
     if (extended >= 2 && to >= last - 1) {
       cur[c + last - 1] =
@@ -425,17 +444,17 @@ public final class CtcRecursion {
 
   /**
    * For positions {@code s in [from, from + cells)}: {@code dst[d + s] = logAddExp3(x[stay + s], x[advance + s],
-   * skipAllowed[s + flagShift] != 0 ? x[skip + s] : -inf) + emit[s]}, by the kernels' three passes (selection,
-   * exponentials, log1p) through {@code scratch.terms}, {@link #PASS} positions at a time.
+   * skipAllowed[s + flagShift] != 0 ? x[skip + s] : -inf) + emit[s]}, by the kernels' two passes (selection with
+   * the exponentials, log1p) through {@code scratch.terms}, {@link #PASS} positions at a time, the last pass rounded
+   * up to a multiple of {@link #PAD}.
    */
   private static void logAddExpStep(LossKernels k, Scratch scratch, double[] x, int stay, int advance, int skip,
       int flagShift, double[] dst, int d, int from, int cells) {
     double[] terms = scratch.terms;
     for (int end = from + cells; from < end; from += PASS) {
-      int n = Math.min(PASS, end - from);
-      k.logAddExpSelect(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
+      int n = padded(Math.min(PASS, end - from)); // see PAD
+      k.logAddExpSelectExp(x, stay + from, advance + from, skip + from, scratch.skipAllowed, from + flagShift, dst,
           d + from, terms, 0, n, n);
-      k.exp(terms, 0, terms, 0, 2 * n);
       k.logAddExpFinish(dst, d + from, terms, 0, n, scratch.emit, from, dst, d + from, n);
     }
   }
@@ -516,7 +535,8 @@ public final class CtcRecursion {
    * in {@code scratch.emit}:
    * {@code alpha_t(s) = logAddExp3(alpha_{t-1}(s), alpha_{t-1}(s-1), skip(s) ? alpha_{t-1}(s-2) : -inf)
    * + y[t, l'(s)]}, a missing predecessor being -inf. Uses {@code prev} from {@code max(0, from - 2)} on and
-   * leaves {@code cur[c .. c+from)} unwritten. Positions from 2 on go
+   * leaves {@code cur[c .. c+from)} unwritten; the padded passes write and read up to {@link #PAD} - 1 cells past
+   * the row's end (into slack, or into the lattice's later rows before they are computed). Positions from 2 on go
    * through the kernels' passes, position 1 through the scalar {@link ScalarDoubleMath#logAddExp3} (the same
    * operations), and position 0, which has one predecessor, is {@code alpha_{t-1}(0) + y[t, b]} (what
    * logAddExp3 gives with two -inf terms, but for the sign of a zero).

@@ -272,21 +272,20 @@ public interface LossKernels {
       float[] gr, int g, int n);
 
   // ---- the CTC recursion, in double (io.simdloss.internal.CtcRecursion) -----------------------------------
-  // ScalarDoubleMath.logAddExp3 over n cells, in three passes (select, exp, finish), each a loop that could run
-  // on vectors; for now both backends run the scalar ones (see PanamaLossKernels).
+  // ScalarDoubleMath.logAddExp3 over n cells in two passes (the selection with the two exponentials, then the
+  // log1p), and the occupancy term in one. The vector kernels are those of CtcPasses, each a compilation of its own
+  // (see there); the scalar ones perform the same operations per cell.
 
   /**
-   * The selection step of {@link ScalarDoubleMath#logAddExp3} for cells {@code j in [0, n)}, with
+   * The selection and the exponentials of {@link ScalarDoubleMath#logAddExp3} for cells {@code j in [0, n)}, with
    * {@code a = x[stay+j]}, {@code b = x[advance+j]}, {@code c = skipAllowed[f+j] != 0 ? x[skip+j] : -inf}:
-   * {@code max[mo+j] = max(a, b, c)}, {@code diff[d1+j] = o1 - max}, {@code diff[d2+j] = o2 - max}, with o1 and
-   * o2 the two terms other than the maximum as there; where the maximum is -inf both differences are -inf (the cell
-   * is -inf whatever they are). The range of {@code x[skip+j]} must be in bounds.
+   * {@code max[mo+j] = m = max(a, b, c)}, {@code e[e1+j] = exp(o1 - m)}, {@code e[e2+j] = exp(o2 - m)}, with o1
+   * and o2 the two terms other than the maximum as there and {@link ScalarDoubleMath#exp}; where m is -inf (an
+   * unreached cell, -inf whatever the rest) both differences are taken as -inf, so both exponentials are +0. The
+   * range of {@code x[skip+j]} must be in bounds.
    */
-  void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f, double[] max,
-      int mo, double[] diff, int d1, int d2, int n);
-
-  /** {@code dst[d+j] = ScalarDoubleMath.exp(a[ao+j])} ({@code dst} may be {@code a}, at the same offset). */
-  void exp(double[] a, int ao, double[] dst, int d, int n);
+  void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f, double[] max,
+      int mo, double[] e, int e1, int e2, int n);
 
   /**
    * The last step of {@link ScalarDoubleMath#logAddExp3} plus the emission: {@code dst[d+j] =
@@ -297,11 +296,10 @@ public interface LossKernels {
       int n);
 
   /**
-   * The exponent of the CTC occupancy term, a log posterior: {@code dst[d+j] = -inf} where {@code alpha[ao+j]}
-   * or {@code beta[bo+j]} is -inf, else {@code min(((alpha + beta) - emit[eo+j]) - logLikelihood, 0)} (a
-   * posterior is at most 1; rounding can put the exponent a hair above 0, and the double exp is specified only
-   * up to 664).
+   * The CTC occupancy term, a posterior: {@code dst[d+j] = +0} where {@code alpha[ao+j]} or {@code beta[bo+j]} is
+   * -inf, else {@code ScalarDoubleMath.exp(min(((alpha + beta) - emit[eo+j]) - logLikelihood, 0))} (a posterior
+   * is at most 1; rounding can put the exponent a hair above 0, and the double exp is specified only up to 664).
    */
-  void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo, double logLikelihood,
+  void occupancy(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo, double logLikelihood,
       double[] dst, int d, int n);
 }

@@ -2,10 +2,10 @@ package io.simdloss.internal;
 
 /**
  * Scalar {@code exp}, {@code log1p} and the three-term log-sum-exp in double precision, for the CTC
- * recursion, built only from IEEE-754 operations that are exactly specified (add, sub, mul, fma, div, compares,
- * selects and bit operations), so that a vector twin performing the same sequence per lane would return the same
- * bits: session 11 built one ({@code VectorDoubleMath}, in git history at commit 3459224, bit-identical over 900k
- * inputs per function) and withdrew it for now (see {@code PanamaLossKernels}).
+ * recursion. The vector passes of {@code io.simdloss.internal.vector.CtcPasses} write these functions out
+ * lanewise: both perform the same sequence of IEEE-754 operations (add, sub, mul, fma, div, compares, selects and
+ * bit operations, each exactly specified), so a vector lane and this class return bit-identical results for every
+ * input. Keep the two in lock step ({@code CtcPassesTest} checks it).
  *
  * <p>They replace {@code StrictMath.exp} and {@code StrictMath.log1p} (fdlibm, also reproducible) in the CTC
  * recursion since session 11: fdlibm has no vector form, and on JDK 17 {@code StrictMath.log1p} is a JNI call
@@ -60,7 +60,7 @@ public final class ScalarDoubleMath {
    * n ln2 agree to within 0.35, and both are multiples of 2^-53); {@code p = e^r} by the degree-13 Taylor
    * polynomial in Horner form with fma; {@code e^x = (p * 2^(n + 64)) * 2^-64}: the first product is exact (a
    * normal double), the second is exact or rounds once into the subnormals, so gradual underflow comes out
-   * right without a branch. No upper clamp: a vector min cost 15% of the vector twin on JDK 17 (session 11).
+   * right without a branch. No upper clamp: a vector min cost 15% of the vector exp on JDK 17 (session 11).
    *
    * <p>Measured: at most 1 ulp from fdlibm's {@code StrictMath.exp} over 1.2 * 10^7 inputs (uniform on
    * [-746, 664], on [-1, 1], near 0, subnormal results, the CTC's range [-60, 0]), see
@@ -153,8 +153,8 @@ public final class ScalarDoubleMath {
    * other terms (if a is the maximum: b, c; else if b is: a, c; else a, b), it is
    * {@code m + log1p(exp(o1 - m) + exp(o2 - m))}: m when m is infinite (so {@code -inf - -inf} never makes
    * NaN), NaN when a term is NaN. A term of -inf contributes {@code exp(-inf) = +0}, exactly nothing, so the
-   * two-term log-sum-exp is this with {@code c = -inf}. The kernels compute it in three passes over arrays
-   * (the selection, the exponentials, the log1p), with these operations per cell.
+   * two-term log-sum-exp is this with {@code c = -inf}. The kernels compute it in two passes over arrays (the
+   * selection with the exponentials, then the log1p), with these operations per cell or lane.
    */
   public static double logAddExp3(double a, double b, double c) {
     double m = Math.max(a, Math.max(b, c));

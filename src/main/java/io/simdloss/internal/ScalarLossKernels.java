@@ -676,8 +676,8 @@ public final class ScalarLossKernels implements LossKernels {
   // ---- the CTC recursion, in double --------------------------------------------------------------------
 
   @Override
-  public void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
-      double[] max, int mo, double[] diff, int d1, int d2, int n) {
+  public void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
+      double[] max, int mo, double[] e, int e1, int e2, int n) {
     for (int j = 0; j < n; j++) {
       double a = x[stay + j];
       double b = x[advance + j];
@@ -687,21 +687,19 @@ public final class ScalarLossKernels implements LossKernels {
       boolean bIsMax = !aIsMax && b == m;
       max[mo + j] = m;
       // an unreached cell (every term -inf) is -inf whatever its differences (-inf - -inf is NaN), so they are
-      // set to -inf, which the exp pass turns into 0 without the polynomial
+      // taken as -inf, whose exponential is +0
       boolean unreached = m == Double.NEGATIVE_INFINITY;
-      diff[d1 + j] = unreached ? m : (aIsMax ? b : a) - m;
-      diff[d2 + j] = unreached ? m : (aIsMax || bIsMax ? c : b) - m;
+      e[e1 + j] = expOrZero(unreached ? m : (aIsMax ? b : a) - m);
+      e[e2 + j] = expOrZero(unreached ? m : (aIsMax || bIsMax ? c : b) - m);
     }
   }
 
-  @Override
-  public void exp(double[] a, int ao, double[] dst, int d, int n) {
-    for (int j = 0; j < n; j++) {
-      double x = a[ao + j];
-      // ScalarDoubleMath.exp(-inf) is exactly +0; the shortcut spares the polynomial for the many -inf terms of
-      // the CTC recursion (the missing skip of every blank position, the unreached cells)
-      dst[d + j] = x == Double.NEGATIVE_INFINITY ? 0d : ScalarDoubleMath.exp(x);
-    }
+  /**
+   * {@link ScalarDoubleMath#exp}, whose value at -inf is exactly +0; the shortcut spares the polynomial for the
+   * many -inf terms of the CTC recursion (the missing skip of every blank position, the unreached cells).
+   */
+  private static double expOrZero(double x) {
+    return x == Double.NEGATIVE_INFINITY ? 0d : ScalarDoubleMath.exp(x);
   }
 
   @Override
@@ -713,14 +711,14 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
+  public void occupancy(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
       double logLikelihood, double[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {
       double a = alpha[ao + j];
       double b = beta[bo + j];
       dst[d + j] = a == Double.NEGATIVE_INFINITY || b == Double.NEGATIVE_INFINITY
-          ? Double.NEGATIVE_INFINITY
-          : Math.min(((a + b) - emit[eo + j]) - logLikelihood, 0d);
+          ? 0d
+          : ScalarDoubleMath.exp(Math.min(((a + b) - emit[eo + j]) - logLikelihood, 0d));
     }
   }
 

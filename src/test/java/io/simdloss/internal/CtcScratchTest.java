@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The CTC recursion reuses a per-thread scratch (alpha rows, the gradient's lattice, emissions, terms) that it
  * writes only where it needs to: alpha only where the end can still be reached, beta only where the start
- * reaches, the passes only over the cells of a step. If a real cell read a value the call had not written, the
- * result would depend on what the buffers held before. So: compute every case once, fill every double buffer of
- * this thread's scratch with NaN, compute it again, and require the same bits, for extended labels of every
- * length from 1 to 2 * 20 + 1, repeated labels, frames to spare or none, and both layouts.
+ * reaches, the passes only over the cells of a step, rounded up to a multiple of {@link CtcRecursion#PAD} (the
+ * extra cells write and read values nobody should use, in the slack of the buffers and in later lattice rows). If
+ * a real cell read a value the call had not written, the result would depend on what the buffers held before.
+ * So: compute every case once, fill every double buffer of this thread's scratch with NaN, compute it again, and
+ * require the same bits, for extended labels of every length from 1 to 2 * 20 + 1 (every residue modulo the pad
+ * and the lane counts), repeated labels, frames to spare or none, and both layouts.
  */
 class CtcScratchTest {
 

@@ -1247,34 +1247,24 @@ public final class PanamaLossKernels implements LossKernels {
     return up != up ? up : -up;
   }
 
-  // ---- the CTC recursion, in double: the scalar kernels, on purpose --------------------------------------
-  // Session 11 had these on vectors (VectorDoubleMath, commits 49d71e1..3459224: the recursion 3.1-3.5x faster on
-  // CTC 32x200x30). They were withdrawn because a warmed-up CTC gradient then allocated about 15 KB per call in
-  // some test JVMs (CI once, and about one local run in ten): the kernels, small enough for C2 to inline into the
-  // large CtcRecursion methods, sometimes sat in a compilation past C2's inlining budgets, and the Vector API
-  // calls that were then not inlined boxed their vectors. See the README ("CTC, lane-parallel").
+  // ---- the CTC recursion, in double: the passes of CtcPasses, each a compilation of its own ----------
 
   @Override
-  public void logAddExpSelect(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
-      double[] max, int mo, double[] diff, int d1, int d2, int n) {
-    TAIL.logAddExpSelect(x, stay, advance, skip, skipAllowed, f, max, mo, diff, d1, d2, n);
-  }
-
-  @Override
-  public void exp(double[] a, int ao, double[] dst, int d, int n) {
-    TAIL.exp(a, ao, dst, d, n);
+  public void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
+      double[] max, int mo, double[] e, int e1, int e2, int n) {
+    CtcPasses.logAddExpSelectExp(x, stay, advance, skip, skipAllowed, f, max, mo, e, e1, e2, n);
   }
 
   @Override
   public void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
       double[] dst, int d, int n) {
-    TAIL.logAddExpFinish(max, mo, e, e1, e2, emit, eo, dst, d, n);
+    CtcPasses.logAddExpFinish(max, mo, e, e1, e2, emit, eo, dst, d, n);
   }
 
   @Override
-  public void occupancyExponent(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
+  public void occupancy(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
       double logLikelihood, double[] dst, int d, int n) {
-    TAIL.occupancyExponent(alpha, ao, beta, bo, emit, eo, logLikelihood, dst, d, n);
+    CtcPasses.occupancy(alpha, ao, beta, bo, emit, eo, logLikelihood, dst, d, n);
   }
 
   /**

@@ -23,6 +23,22 @@ public final class PanamaVectorConstants {
   public static final VectorSpecies<Integer> INTS =
       VectorSpecies.of(int.class, VectorShape.forBitSize(FLOATS.vectorBitSize()));
 
+  /** The double species of the same bit size as {@link #FLOATS}, for the CTC recursion (double). */
+  public static final VectorSpecies<Double> DOUBLES =
+      VectorSpecies.of(double.class, VectorShape.forBitSize(FLOATS.vectorBitSize()));
+
+  /** Lanes per double vector: half of {@link #LANES}. */
+  public static final int DOUBLE_LANES = DOUBLES.length();
+
+  /**
+   * Whether the double kernels that compare and blend (the CTC recursion's selection, log1p and occupancy
+   * passes) run on vectors: only with at least 4 double lanes. With 2 (-XX:MaxVectorSize=16), C2 on JDK 17
+   * does not intrinsify compare and blend of double vectors ({@code -XX:+PrintInlining}: "failed to inline
+   * (intrinsic)"), so every vector of such a loop is boxed: 540 KB per call of a small CTC gradient, and 30 ns
+   * per element instead of 1.5 (session 11). At 128 bits those kernels run their scalar twins, the same bits.
+   */
+  public static final boolean DOUBLE_MASKS = DOUBLE_LANES >= 4;
+
   /** Lanes per float vector. */
   public static final int LANES = FLOATS.length();
 }

@@ -68,6 +68,23 @@ class InlineBudgetTest {
         + "inlining cutoff");
   }
 
+  /**
+   * The CTC recursion's vector passes are the opposite case: each must be a compilation of its own, never inlined
+   * into CtcRecursion's large compilations, where C2's budgets can run out before the Vector API's methods are
+   * inlined (session 11: about 15 KB boxed per warmed-up CTC gradient call, in one test JVM in ten). See the class
+   * comment of CtcPasses.
+   */
+  @Test
+  void theCtcPassesAreTooBigToInline() throws IOException {
+    Map<String, Integer> sizes = codeSizes("io/simdloss/internal/vector/CtcPasses.class");
+    for (String pass : new String[] {"logAddExpSelectExp", "logAddExpFinish", "occupancy"}) {
+      Integer size = sizes.get(pass);
+      assertNotNull(size, "CtcPasses." + pass + " not found in " + sizes);
+      assertTrue(size > FREQ_INLINE_SIZE, "CtcPasses." + pass + " is " + size + " bytes of bytecode, not "
+          + "more than FreqInlineSize (" + FREQ_INLINE_SIZE + "): C2 could inline it into CtcRecursion");
+    }
+  }
+
   /** The reader itself, on a class whose method sizes are known from {@code javap -c}. */
   @Test
   void theReaderFindsKnownSizes() throws IOException {

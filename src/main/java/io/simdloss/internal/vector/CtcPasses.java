@@ -1,0 +1,183 @@
+package io.simdloss.internal.vector;
+
+import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLES;
+import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_LANES;
+import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLE_MASKS;
+
+import io.simdloss.internal.ScalarLossKernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The CTC recursion's vector passes, with the double {@code exp} and {@code log1p} of
+ * {@link io.simdloss.internal.ScalarDoubleMath} written out inside their loops: per lane exactly its sequence of
+ * IEEE-754 operations, so every element is bit-identical to the scalar kernels of
+ * {@link io.simdloss.internal.ScalarLossKernels} (NaN payloads aside). Methods, error bounds and the meaning of the
+ * constants are documented in ScalarDoubleMath; the constants are repeated here and must stay equal.
+ *
+ * <p>Why the functions are written out, and not {@code DoubleVector -> DoubleVector} methods as in
+ * {@link VectorMath}: a double exp is about 20 Vector API operations and the log1p about 30, so a method holding
+ * either is big, and a big method that C2 has already compiled on its own is no longer inlined into its callers
+ * ({@code InlineSmallCode}), which then box every vector they pass. The first version, written as such methods,
+ * allocated 36 KB per CTC call in one test JVM (session 11). The exp is therefore written out three times, once
+ * per exponential a pass takes.
+ *
+ * <p>Why each pass is more than 325 bytes of bytecode: so that C2 never inlines it ({@code FreqInlineSize}) and
+ * compiles it as a root of its own, with its own inlining budgets. Session 11's passes were smaller (186-281
+ * bytes); C2 inlined them into the large compilations of {@code CtcRecursion}, where the budgets were sometimes
+ * spent before the Vector API's own methods were inlined, and those calls boxed every vector: about 15 KB per
+ * warmed-up CTC gradient call, in about one test JVM in ten (the README's "CTC, lane-parallel"). The passes are
+ * shaped so that each holds at least one exp: the selection computes both exponentials (no pass of its own for
+ * them), the occupancy its one, and the finish holds the log1p. {@code InlineBudgetTest} checks the sizes.
+ */
+public final class CtcPasses {
+  private CtcPasses() {}
+
+  private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
+  private static final double NEG_INF = Double.NEGATIVE_INFINITY;
+
+  // exp
+  private static final DoubleVector ROUND_MAGIC = broadcast(0x1.8p52 + 1087d);
+  private static final DoubleVector LOG2E = broadcast(0x1.71547652b82fep0);
+  private static final DoubleVector NEG_LN2 = broadcast(-0x1.62e42fefa39efp-1);
+  private static final DoubleVector NEG_LN2_LO = broadcast(-0x1.abc9e3b39803fp-56);
+  private static final DoubleVector EXP_CLAMP_LO = broadcast(-746d);
+  private static final DoubleVector TWO_M64 = broadcast(0x1p-64);
+  private static final DoubleVector C2 = broadcast(1d / 2);
+  private static final DoubleVector C3 = broadcast(1d / 6);
+  private static final DoubleVector C4 = broadcast(1d / 24);
+  private static final DoubleVector C5 = broadcast(1d / 120);
+  private static final DoubleVector C6 = broadcast(1d / 720);
+  private static final DoubleVector C7 = broadcast(1d / 5040);
+  private static final DoubleVector C8 = broadcast(1d / 40320);
+  private static final DoubleVector C9 = broadcast(1d / 362880);
+  private static final DoubleVector C10 = broadcast(1d / 3628800);
+  private static final DoubleVector C11 = broadcast(1d / 39916800);
+  private static final DoubleVector C12 = broadcast(1d / 479001600);
+  private static final DoubleVector C13 = broadcast(1d / 6227020800L);
+  // log1p
+  private static final long SQRT_HALF_BITS = 0x3fe6a09e667f3bcdL;
+  private static final long K_MAGIC_BITS = 0x4338000000000000L;
+  private static final DoubleVector K_MAGIC = broadcast(0x1.8p52);
+  private static final DoubleVector LOG_LN2_HI = broadcast(0x1.62e42feep-1);
+  private static final DoubleVector LOG_LN2_LO = broadcast(0x1.a39ef35793c76p-33);
+  private static final DoubleVector LG1 = broadcast(6.666666666666735130e-01);
+  private static final DoubleVector LG2 = broadcast(3.999999999940941908e-01);
+  private static final DoubleVector LG3 = broadcast(2.857142874366239149e-01);
+  private static final DoubleVector LG4 = broadcast(2.222219843214978396e-01);
+  private static final DoubleVector LG5 = broadcast(1.818357216161805012e-01);
+  private static final DoubleVector LG6 = broadcast(1.531383769920937332e-01);
+  private static final DoubleVector LG7 = broadcast(1.479819860511658591e-01);
+  // small numbers
+  private static final DoubleVector ONE = broadcast(1d);
+  private static final DoubleVector TWO = broadcast(2d);
+  private static final DoubleVector HALF = broadcast(0.5d);
+
+  private static DoubleVector broadcast(double c) {
+    return DoubleVector.broadcast(DOUBLES, c);
+  }
+
+  /**
+   * {@link io.simdloss.internal.LossKernels#logAddExpSelectExp}: the maximum of the three terms, and the
+   * exponentials of the other two minus it. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS}
+   * (at 128 bits, scalar).
+   */
+  public static void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
+      double[] max, int mo, double[] e, int e1, int e2, int n) {
+    int j = 0;
+    for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
+      DoubleVector a = DoubleVector.fromArray(DOUBLES, x, stay + j);
+      DoubleVector b = DoubleVector.fromArray(DOUBLES, x, advance + j);
+      VectorMask<Double> noSkip =
+          DoubleVector.fromArray(DOUBLES, skipAllowed, f + j).compare(VectorOperators.EQ, 0d);
+      DoubleVector c = DoubleVector.fromArray(DOUBLES, x, skip + j).blend(NEG_INF, noSkip);
+      DoubleVector m = a.max(b.max(c));
+      VectorMask<Double> aIsMax = a.compare(VectorOperators.EQ, m);
+      VectorMask<Double> aOrBIsMax = aIsMax.or(b.compare(VectorOperators.EQ, m));
+      VectorMask<Double> unreached = m.compare(VectorOperators.EQ, NEG_INF); // both differences -inf there
+      m.intoArray(max, mo + j);
+      // exp(o1 - m), as ScalarDoubleMath.exp
+      DoubleVector xc = a.blend(b, aIsMax).sub(m).blend(m, unreached).max(EXP_CLAMP_LO);
+      DoubleVector z = xc.fma(LOG2E, ROUND_MAGIC);
+      DoubleVector nd = z.sub(ROUND_MAGIC);
+      DoubleVector r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
+      DoubleVector p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
+          .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
+      DoubleVector scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+      p.mul(scale).mul(TWO_M64).intoArray(e, e1 + j);
+      // exp(o2 - m), the same operations
+      xc = b.blend(c, aOrBIsMax).sub(m).blend(m, unreached).max(EXP_CLAMP_LO);
+      z = xc.fma(LOG2E, ROUND_MAGIC);
+      nd = z.sub(ROUND_MAGIC);
+      r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
+      p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
+          .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
+      scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+      p.mul(scale).mul(TWO_M64).intoArray(e, e2 + j);
+    }
+    TAIL.logAddExpSelectExp(x, stay + j, advance + j, skip + j, skipAllowed, f + j, max, mo + j, e, e1 + j, e2 + j,
+        n - j);
+  }
+
+  /**
+   * {@link io.simdloss.internal.LossKernels#occupancy}: {@code exp(min(((alpha + beta) - emit) - logLikelihood,
+   * 0))}, +0 where alpha or beta is -inf. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS} (at 128
+   * bits, scalar).
+   */
+  public static void occupancy(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
+      double logLikelihood, double[] dst, int d, int n) {
+    int j = 0;
+    for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
+      DoubleVector a = DoubleVector.fromArray(DOUBLES, alpha, ao + j);
+      DoubleVector b = DoubleVector.fromArray(DOUBLES, beta, bo + j);
+      VectorMask<Double> dead = a.compare(VectorOperators.EQ, NEG_INF).or(b.compare(VectorOperators.EQ, NEG_INF));
+      DoubleVector exponent = a.add(b).sub(DoubleVector.fromArray(DOUBLES, emit, eo + j)).sub(logLikelihood).min(0d);
+      // exp(exponent), as ScalarDoubleMath.exp
+      DoubleVector xc = exponent.max(EXP_CLAMP_LO);
+      DoubleVector z = xc.fma(LOG2E, ROUND_MAGIC);
+      DoubleVector nd = z.sub(ROUND_MAGIC);
+      DoubleVector r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
+      DoubleVector p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
+          .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
+      DoubleVector scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+      p.mul(scale).mul(TWO_M64).blend(0d, dead).intoArray(dst, d + j);
+    }
+    TAIL.occupancy(alpha, ao + j, beta, bo + j, emit, eo + j, logLikelihood, dst, d + j, n - j);
+  }
+
+  /**
+   * {@code dst[d+j] = ScalarDoubleMath.logAddExpFinish(max[mo+j], e[e1+j], e[e2+j]) + emit[eo+j]}, that is
+   * {@code max + log1p(e1 + e2)} (max itself when infinite) plus the emission, for {@code j < n}; {@code dst} may
+   * be {@code max}. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS} (at 128 bits, scalar).
+   */
+  public static void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
+      double[] dst, int d, int n) {
+    int j = 0;
+    for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
+      DoubleVector m = DoubleVector.fromArray(DOUBLES, max, mo + j);
+      DoubleVector u = DoubleVector.fromArray(DOUBLES, e, e1 + j).add(DoubleVector.fromArray(DOUBLES, e, e2 + j));
+      // log1p(u), as ScalarDoubleMath.log1p
+      DoubleVector w = u.add(ONE);
+      DoubleVector err = u.sub(w.sub(ONE)).blend(ONE.sub(w.sub(u)), u.compare(VectorOperators.GT, 1d));
+      DoubleVector correction = err.div(w);
+      LongVector bits = w.reinterpretAsLongs();
+      LongVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
+      DoubleVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().sub(ONE);
+      DoubleVector kd = k.add(K_MAGIC_BITS).reinterpretAsDoubles().sub(K_MAGIC);
+      DoubleVector s = f.div(TWO.add(f));
+      DoubleVector z = s.mul(s);
+      DoubleVector r = z.fma(LG7, LG6).fma(z, LG5).fma(z, LG4).fma(z, LG3).fma(z, LG2).fma(z, LG1).mul(z);
+      DoubleVector halfSquare = HALF.mul(f).mul(f);
+      DoubleVector inner = s.fma(halfSquare.add(r), kd.mul(LOG_LN2_LO));
+      DoubleVector log1p = kd.fma(LOG_LN2_HI, halfSquare.sub(inner).sub(f).neg()).add(correction);
+      // ScalarDoubleMath.logAddExpFinish, plus the emission
+      m.add(log1p)
+          .blend(m, m.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
+          .add(DoubleVector.fromArray(DOUBLES, emit, eo + j))
+          .intoArray(dst, d + j);
+    }
+    TAIL.logAddExpFinish(max, mo + j, e, e1 + j, e2 + j, emit, eo + j, dst, d + j, n - j);
+  }
+}
