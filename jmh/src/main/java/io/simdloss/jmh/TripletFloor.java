@@ -32,7 +32,11 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code unconstrainedForwardBackward}: forwardBackward without the library's constraints (no canonical
  *       order, no options), the fastest loop found;
  *   <li>{@code speculativeForwardBackward}: one pass per sample that writes the gradients before the gate is
- *       known, rewriting those of inactive samples (slower: see its comment).
+ *       known, rewriting those of inactive samples (slower: see its comment);
+ *   <li>session 13: {@code interleavedForwardBackward} (the unconstrained loop with a sample's three gradient
+ *       loops fused into one, the fastest shape on the Zen 5 host), {@code twoPassFlatForwardBackward} (every
+ *       gate first, then one flat loop per gradient array) and {@code kernelsForwardBackward} (the library's
+ *       kernels in the unconstrained loop, without the facade).
  * </ul>
  * forwardBackward must read what forward reads and write three arrays as large, so it is bounded below by
  * {@code copy3Arraycopy}; forward by {@code read3}. The copy took 1.7-3x the read (session 9).
@@ -274,63 +278,10 @@ public class TripletFloor {
     return dq.mul(dq).sub(dr.mul(dr));
   }
 
-  /** gradient3Split's three loops, but one short loop per sample and array, samples outermost (session 13). */
-  @Benchmark
-  public float[] gradient3PerSample() {
-    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
-    int inner = this.inner;
-    for (int n = 0; n < out.length; n++) {
-      int o = n * inner;
-      for (int i = 0; i < inner; i += S.length()) {
-        FloatVector.fromArray(S, r, o + i).sub(FloatVector.fromArray(S, q, o + i)).mul(2f).intoArray(gp, o + i);
-      }
-      for (int i = 0; i < inner; i += S.length()) {
-        FloatVector.fromArray(S, q, o + i).sub(FloatVector.fromArray(S, p, o + i)).mul(2f).intoArray(gq, o + i);
-      }
-      for (int i = 0; i < inner; i += S.length()) {
-        FloatVector.fromArray(S, p, o + i).sub(FloatVector.fromArray(S, r, o + i)).mul(2f).intoArray(gr, o + i);
-      }
-    }
-    return gr;
-  }
-
   /**
-   * Two passes (session 13): every sample's gate first (unconstrained sums), kept in a scratch array, then one
-   * pass per gradient array over all samples, the gate broadcast per sample.
-   */
-  @Benchmark
-  public float[] twoPassForwardBackward() {
-    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr, gate = this.gate;
-    int inner = this.inner;
-    for (int n = 0; n < out.length; n++) {
-      float h = sampleSum(p, q, r, n * inner, inner) + 1f;
-      out[n] = Math.max(h, 0f);
-      gate[n] = h > 0 ? 2f : 0f;
-    }
-    for (int n = 0, o = 0; n < out.length; n++, o += inner) {
-      float s = gate[n];
-      for (int i = o, end = o + inner; i < end; i += S.length()) {
-        FloatVector.fromArray(S, r, i).sub(FloatVector.fromArray(S, q, i)).mul(s).intoArray(gp, i);
-      }
-    }
-    for (int n = 0, o = 0; n < out.length; n++, o += inner) {
-      float s = gate[n];
-      for (int i = o, end = o + inner; i < end; i += S.length()) {
-        FloatVector.fromArray(S, q, i).sub(FloatVector.fromArray(S, p, i)).mul(s).intoArray(gq, i);
-      }
-    }
-    for (int n = 0, o = 0; n < out.length; n++, o += inner) {
-      float s = gate[n];
-      for (int i = o, end = o + inner; i < end; i += S.length()) {
-        FloatVector.fromArray(S, p, i).sub(FloatVector.fromArray(S, r, i)).mul(s).intoArray(gr, i);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * As {@link #twoPassForwardBackward}, but each gradient pass is one flat vector loop over the whole array, the
-   * gate reloaded per vector from a per-vector index (samples of a multiple of LANES).
+   * Two passes (session 13): every sample's gate first (unconstrained sums), kept in a scratch array, then one flat
+   * vector loop per gradient array over all samples, the gate reloaded per vector from a per-vector index (samples
+   * of a power-of-two multiple of LANES).
    */
   @Benchmark
   public float[] twoPassFlatForwardBackward() {
@@ -390,86 +341,12 @@ public class TripletFloor {
     int inner = this.inner;
     for (int n = 0; n < out.length; n++) {
       int o = n * inner;
-      double h = 0d + kernels.tripletSum(p, q, r, o, inner, gate) + 1d;
+      double h = 0d + kernels.tripletSum(p, q, r, o, inner, gate) + 1d; // gate: scratch of >= inner floats
       out[n] = (float) Math.max(h, 0d);
       float s = h > 0 ? 1f : 0f;
       kernels.tripletGradient(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
     }
     return out;
-  }
-
-  /** {@link #kernelsForwardBackward} with the unconstrained sum: what the canonical order costs here. */
-  @Benchmark
-  public float[] kernelGradientForwardBackward() {
-    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
-    int inner = this.inner;
-    for (int n = 0; n < out.length; n++) {
-      int o = n * inner;
-      float h = sampleSum(p, q, r, o, inner) + 1f;
-      out[n] = Math.max(h, 0f);
-      float s = h > 0 ? 1f : 0f;
-      kernels.tripletGradient(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
-    }
-    return out;
-  }
-
-  @Benchmark
-  public float[] copiedGradientForwardBackward() {
-    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
-    int inner = this.inner;
-    for (int n = 0; n < out.length; n++) {
-      int o = n * inner;
-      float h = sampleSum(p, q, r, o, inner) + 1f;
-      out[n] = Math.max(h, 0f);
-      float s = h > 0 ? 1f : 0f;
-      copiedGradient(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
-    }
-    return out;
-  }
-
-  @Benchmark
-  public float[] copiedGradientNoAddForwardBackward() {
-    float[] p = this.p, q = this.q, r = this.r, gp = this.gp, gq = this.gq, gr = this.gr;
-    int inner = this.inner;
-    for (int n = 0; n < out.length; n++) {
-      int o = n * inner;
-      float h = sampleSum(p, q, r, o, inner) + 1f;
-      out[n] = Math.max(h, 0f);
-      float s = h > 0 ? 2f : 0f;
-      copiedGradientNoAdd(s, p, o, q, o, r, o, gp, gq, gr, o, inner);
-    }
-    return out;
-  }
-
-  private static void copiedGradient(float s, float[] p, int po, float[] q, int qo, float[] r, int ro, float[] gp,
-      float[] gq, float[] gr, int g, int n) {
-    int bound = S.loopBound(n);
-    for (int i = 0; i < bound; i += S.length()) {
-      FloatVector rq = FloatVector.fromArray(S, r, ro + i).sub(FloatVector.fromArray(S, q, qo + i));
-      rq.add(rq).mul(s).intoArray(gp, g + i);
-    }
-    for (int i = 0; i < bound; i += S.length()) {
-      FloatVector qp = FloatVector.fromArray(S, q, qo + i).sub(FloatVector.fromArray(S, p, po + i));
-      qp.add(qp).mul(s).intoArray(gq, g + i);
-    }
-    for (int i = 0; i < bound; i += S.length()) {
-      FloatVector pr = FloatVector.fromArray(S, p, po + i).sub(FloatVector.fromArray(S, r, ro + i));
-      pr.add(pr).mul(s).intoArray(gr, g + i);
-    }
-  }
-
-  private static void copiedGradientNoAdd(float s, float[] p, int po, float[] q, int qo, float[] r, int ro,
-      float[] gp, float[] gq, float[] gr, int g, int n) {
-    int bound = S.loopBound(n);
-    for (int i = 0; i < bound; i += S.length()) {
-      FloatVector.fromArray(S, r, ro + i).sub(FloatVector.fromArray(S, q, qo + i)).mul(s).intoArray(gp, g + i);
-    }
-    for (int i = 0; i < bound; i += S.length()) {
-      FloatVector.fromArray(S, q, qo + i).sub(FloatVector.fromArray(S, p, po + i)).mul(s).intoArray(gq, g + i);
-    }
-    for (int i = 0; i < bound; i += S.length()) {
-      FloatVector.fromArray(S, p, po + i).sub(FloatVector.fromArray(S, r, ro + i)).mul(s).intoArray(gr, g + i);
-    }
   }
 
   /** The two-accumulator sum of sample terms in {@link #unconstrainedForwardBackward}, in any order. */
