@@ -1,10 +1,13 @@
 package io.simdloss.internal.vector;
 
+import static io.simdloss.internal.vector.PanamaVectorConstants.DOUBLES;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.INTS;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -59,6 +62,18 @@ final class OperatorCaches {
     s += ((FloatVector) j.convert(VectorOperators.I2F, 0)).lane(0);
     s += j.reinterpretAsFloats().add(x.reinterpretAsInts().reinterpretAsFloats()).lane(0);
     s += x.viewAsIntegralLanes().viewAsFloatingLanes().lane(0);
+    // double and long operators of the CTC passes (CtcPasses): the cache lookup is one method for every element
+    // type, so a first miss in a double kernel would count against the float kernels' trap total too
+    DoubleVector dx = DoubleVector.zero(DOUBLES);
+    DoubleVector dy = DoubleVector.broadcast(DOUBLES, 1d);
+    VectorMask<Double> dm = dx.compare(VectorOperators.EQ, dy).or(dx.compare(VectorOperators.EQ, 1d))
+        .or(dx.compare(VectorOperators.GT, 1d));
+    s += (float) dx.add(dy).sub(dy).mul(dy).div(dy).max(dy).min(dy).lane(0);
+    s += (float) dx.add(1d).sub(1d).mul(1d).div(1d).max(1d).min(1d).lane(0);
+    s += (float) dx.neg().abs().fma(dy, dy).blend(dy, dm).blend(1d, dm).lane(0);
+    LongVector l = dx.reinterpretAsLongs().add(1L).sub(1L).add(dy.reinterpretAsLongs()).sub(dy.reinterpretAsLongs());
+    l = l.lanewise(VectorOperators.LSHL, 52).lanewise(VectorOperators.ASHR, 52);
+    s += (float) l.reinterpretAsDoubles().lane(0);
     return s;
   }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * {@code FreqInlineSize} = 325 bytes of bytecode (and any callee up to {@code MaxInlineSize} = 35 bytes), the
  * defaults of JDK 17 and JDK 25. A later edit that adds a few bytes would silently turn them back into calls (on
  * JDK 25 the canonical dot at n = 100 went from 22.9 to 19.1 ns when it became inlinable), so this test reads the
- * compiled class file and checks the sizes. It reads bytes only: no Vector API class is loaded, and it runs in
- * every surefire execution.
+ * compiled class file and checks the sizes. It also checks the opposite where a method must stay a compilation
+ * of its own (VectorMath's cold paths, the CTC passes). It reads bytes only: no Vector API class is loaded, and it
+ * runs in every surefire execution.
  */
 class InlineBudgetTest {
   private static final int FREQ_INLINE_SIZE = 325;
