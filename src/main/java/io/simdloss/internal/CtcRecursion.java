@@ -80,12 +80,13 @@ public final class CtcRecursion {
 
   /**
    * The kernels' passes over the cells of a step are rounded up to a multiple of this many cells, so that no
-   * vector of up to 8 doubles (512 bits) leaves a scalar tail (wider vectors would have tails again): the extra
+   * pair of vectors of up to 8 doubles (512 bits; the vector passes take two vectors per iteration) leaves a scalar
+   * tail (wider vectors would have tails again): the extra
    * cells compute values nobody reads, in slack at the end of every buffer (and in the lattice's later rows,
    * which are written later or never read). The scalar tails had taken about 15% of the CTC time at 512 bits
    * (session 11, JFR). The real cells get the same bits either way.
    */
-  static final int PAD = 8;
+  static final int PAD = 16;
 
   /**
    * The passes of a step go over at most this many positions at a time (a multiple of {@link #PAD}), so that

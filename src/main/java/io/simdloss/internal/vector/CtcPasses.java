@@ -21,16 +21,19 @@ import jdk.incubator.vector.VectorOperators;
  * {@link VectorMath}: a double exp is about 20 Vector API operations and the log1p about 30, so a method holding
  * either is big, and a big method that C2 has already compiled on its own is no longer inlined into its callers
  * ({@code InlineSmallCode}), which then box every vector they pass. The first version, written as such methods,
- * allocated 36 KB per CTC call in one test JVM (session 11). The exp is therefore written out three times, once
- * per exponential a pass takes.
+ * allocated 36 KB per CTC call in one test JVM (session 11). The exp is therefore written out in each loop that
+ * takes one.
  *
- * <p>Why each pass is more than 325 bytes of bytecode: so that C2 never inlines it ({@code FreqInlineSize}) and
- * compiles it as a root of its own, with its own inlining budgets. Session 11's passes were smaller (186-281
- * bytes); C2 inlined them into the large compilations of {@code CtcRecursion}, where the budgets were sometimes
- * spent before the Vector API's own methods were inlined, and those calls boxed every vector: about 15 KB per
- * warmed-up CTC gradient call, in about one test JVM in ten (the README's "CTC, lane-parallel"). The passes are
- * shaped so that each holds at least one exp: the selection computes both exponentials (no pass of its own for
- * them), the occupancy its one, and the finish holds the log1p. {@code InlineBudgetTest} checks the sizes.
+ * <p>Why each loop is a method of more than 325 bytes of bytecode: so that C2 never inlines it
+ * ({@code FreqInlineSize}) and compiles it as a root of its own, with its own inlining budgets. Session 11's loops
+ * were smaller (186-281 bytes); C2 inlined them into the large compilations of {@code CtcRecursion}, where the
+ * budgets were sometimes spent before the Vector API's own methods were inlined, and those calls boxed every
+ * vector: about 15 KB per warmed-up CTC gradient call, in about one test JVM in ten (the README's "CTC,
+ * lane-parallel"). {@link #select} and {@link #exp} take two vectors per iteration (the operations written twice),
+ * which brings them past 325 bytes; {@link #logAddExpFinish} holds a log1p and {@link #occupancy} an exp. {@code
+ * InlineBudgetTest} checks the four sizes. Why the selection and its exps are two loops and not one (one vector
+ * per iteration with both exps inside is past 325 bytes too): that fused loop took CTC 32x200x30 6.2 ms on JDK 17
+ * against 4.5-4.6 for the two loops, and 4.7-4.8 against 3.9-4.5 on JDK 25 (session 13, two paired rounds).
  */
 public final class CtcPasses {
   private CtcPasses() {}
@@ -81,13 +84,27 @@ public final class CtcPasses {
 
   /**
    * {@link io.simdloss.internal.LossKernels#logAddExpSelectExp}: the maximum of the three terms, and the
-   * exponentials of the other two minus it. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS}
-   * (at 128 bits, scalar).
+   * exponentials of the other two minus it, as two passes of their own over the whole vectors pairs, then the
+   * scalar kernel for the rest. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS} (at 128 bits,
+   * scalar).
    */
   public static void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
       double[] max, int mo, double[] e, int e1, int e2, int n) {
-    int j = 0;
-    for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
+    int whole = DOUBLE_MASKS ? n - n % (2 * DOUBLE_LANES) : 0;
+    select(x, stay, advance, skip, skipAllowed, f, max, mo, e, e1, e2, whole);
+    exp(e, e1, whole);
+    exp(e, e2, whole);
+    TAIL.logAddExpSelectExp(x, stay + whole, advance + whole, skip + whole, skipAllowed, f + whole, max, mo + whole,
+        e, e1 + whole, e2 + whole, n - whole);
+  }
+
+  /**
+   * The selection of logAddExpSelectExp over n cells, n a multiple of two vectors: the maximum, and the two
+   * differences (both -inf where the maximum is). Two vectors per iteration, the same operations written twice.
+   */
+  private static void select(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
+      double[] max, int mo, double[] diff, int d1, int d2, int n) {
+    for (int j = 0; j < n; j += 2 * DOUBLE_LANES) {
       DoubleVector a = DoubleVector.fromArray(DOUBLES, x, stay + j);
       DoubleVector b = DoubleVector.fromArray(DOUBLES, x, advance + j);
       VectorMask<Double> noSkip =
@@ -98,27 +115,44 @@ public final class CtcPasses {
       VectorMask<Double> aOrBIsMax = aIsMax.or(b.compare(VectorOperators.EQ, m));
       VectorMask<Double> unreached = m.compare(VectorOperators.EQ, NEG_INF); // both differences -inf there
       m.intoArray(max, mo + j);
-      // exp(o1 - m), as ScalarDoubleMath.exp
-      DoubleVector xc = a.blend(b, aIsMax).sub(m).blend(m, unreached).max(EXP_CLAMP_LO);
+      a.blend(b, aIsMax).sub(m).blend(m, unreached).intoArray(diff, d1 + j);
+      b.blend(c, aOrBIsMax).sub(m).blend(m, unreached).intoArray(diff, d2 + j);
+      int k = j + DOUBLE_LANES;
+      a = DoubleVector.fromArray(DOUBLES, x, stay + k);
+      b = DoubleVector.fromArray(DOUBLES, x, advance + k);
+      noSkip = DoubleVector.fromArray(DOUBLES, skipAllowed, f + k).compare(VectorOperators.EQ, 0d);
+      c = DoubleVector.fromArray(DOUBLES, x, skip + k).blend(NEG_INF, noSkip);
+      m = a.max(b.max(c));
+      aIsMax = a.compare(VectorOperators.EQ, m);
+      aOrBIsMax = aIsMax.or(b.compare(VectorOperators.EQ, m));
+      unreached = m.compare(VectorOperators.EQ, NEG_INF);
+      m.intoArray(max, mo + k);
+      a.blend(b, aIsMax).sub(m).blend(m, unreached).intoArray(diff, d1 + k);
+      b.blend(c, aOrBIsMax).sub(m).blend(m, unreached).intoArray(diff, d2 + k);
+    }
+  }
+
+  /** {@code a[o+j] = ScalarDoubleMath.exp(a[o+j])} for j < n, n a multiple of two vectors; two per iteration. */
+  private static void exp(double[] a, int o, int n) {
+    for (int j = o, end = o + n; j < end; j += 2 * DOUBLE_LANES) {
+      DoubleVector xc = DoubleVector.fromArray(DOUBLES, a, j).max(EXP_CLAMP_LO);
       DoubleVector z = xc.fma(LOG2E, ROUND_MAGIC);
       DoubleVector nd = z.sub(ROUND_MAGIC);
       DoubleVector r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
       DoubleVector p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
           .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
       DoubleVector scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-      p.mul(scale).mul(TWO_M64).intoArray(e, e1 + j);
-      // exp(o2 - m), the same operations
-      xc = b.blend(c, aOrBIsMax).sub(m).blend(m, unreached).max(EXP_CLAMP_LO);
+      p.mul(scale).mul(TWO_M64).intoArray(a, j);
+      int k = j + DOUBLE_LANES;
+      xc = DoubleVector.fromArray(DOUBLES, a, k).max(EXP_CLAMP_LO);
       z = xc.fma(LOG2E, ROUND_MAGIC);
       nd = z.sub(ROUND_MAGIC);
       r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
       p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
           .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
       scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-      p.mul(scale).mul(TWO_M64).intoArray(e, e2 + j);
+      p.mul(scale).mul(TWO_M64).intoArray(a, k);
     }
-    TAIL.logAddExpSelectExp(x, stay + j, advance + j, skip + j, skipAllowed, f + j, max, mo + j, e, e1 + j, e2 + j,
-        n - j);
   }
 
   /**
