@@ -282,7 +282,7 @@ public interface LossKernels {
    * {@code max[mo+j] = m = max(a, b, c)}, {@code e[e1+j] = exp(o1 - m)}, {@code e[e2+j] = exp(o2 - m)}, with o1
    * and o2 the two terms other than the maximum as there and {@link ScalarDoubleMath#exp}; where m is -inf (an
    * unreached cell, -inf whatever the rest) both differences are taken as -inf, so both exponentials are +0. The
-   * range of {@code x[skip+j]} must be in bounds.
+   * range of {@code x[skip+j]} must be in bounds, and the two ranges of {@code e} must not overlap.
    */
   void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f, double[] max,
       int mo, double[] e, int e1, int e2, int n);

@@ -84,8 +84,8 @@ public final class CtcPasses {
 
   /**
    * {@link io.simdloss.internal.LossKernels#logAddExpSelectExp}: the maximum of the three terms, and the
-   * exponentials of the other two minus it, as two passes of their own over the whole vectors pairs, then the
-   * scalar kernel for the rest. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS} (at 128 bits,
+   * exponentials of the other two minus it, as two loops of their own over the whole pairs of vectors (the
+   * differences into {@code e}, then their exps in place), then the scalar kernel for the rest. Vectorized only when {@link PanamaVectorConstants#DOUBLE_MASKS} (at 128 bits,
    * scalar).
    */
   public static void logAddExpSelectExp(double[] x, int stay, int advance, int skip, double[] skipAllowed, int f,
