@@ -819,6 +819,38 @@ class GradientTest {
   }
 
   /**
+   * L2's gradient is {@code (up + up) * (pred - label)}, with up = weight / (2 * count) (times the sample weight):
+   * finite wherever the true gradient is, also where {@code 2 * (pred - label)} overflows float (|pred - label| >
+   * 1.7e38). The old {@code up * (diff + diff)} gave +-inf there (session 14). Expected: {@code weight * diff / count} in double.
+   * 80 elements per sample, so the fused vector loop (64 and more), its 16-element chunk and the scalar tail all
+   * see such differences; the contiguous sample weight takes the unfused map-with-gradient kernels instead.
+   */
+  @org.junit.jupiter.api.Test
+  void l2GradientIsFiniteWhereTwiceTheDifferenceOverflows() {
+    int n = 83;
+    float[] pred = new float[n];
+    float[] label = new float[n];
+    float[] ones = new float[n];
+    for (int i = 0; i < n; i++) {
+      pred[i] = (i % 3 == 0 ? 2e38f : i % 3 == 1 ? -3e38f : 0.5f * i);
+      label[i] = (i % 3 == 2 ? 1f : i % 3 == 0 ? -1e38f : 0f);
+      ones[i] = 1f;
+    }
+    float weight = 0.75f;
+    LabeledLoss l2 = L2Loss.builder().weight(weight).build();
+    for (Tensor sampleWeight : new Tensor[] {null, Tensor.of(ones, 1, n)}) {
+      float[] grad = new float[n];
+      l2.forwardBackward(Tensor.of(pred, 1, n), Tensor.of(label, 1, n), sampleWeight, new float[1], grad);
+      for (int i = 0; i < n; i++) {
+        double diff = pred[i] - label[i]; // the loss's float difference: 3e38 and -3e38 are finite
+        double expected = weight * diff / n;
+        String at = (sampleWeight == null ? "no sample weight" : "sample weight") + ", element " + i;
+        assertEquals(expected, grad[i], Math.abs(expected) * 1e-6, at);
+      }
+    }
+  }
+
+  /**
    * Weights of either sign and zero, and SigmoidBCE from probabilities at p = 0 and 1, where the 1e-12 guards
    * decide the gradient: derived by hand. The generated cases draw weights from [0.1, 2] and p from [0.02, 0.98]
    * (a gap found by a review in session 10). Zeros are compared by value (delta 0): their sign follows the

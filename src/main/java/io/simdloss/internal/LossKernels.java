@@ -172,7 +172,12 @@ public interface LossKernels {
   // the upstream factor (sample weight times global weight over the element count). At the kinks they return
   // PyTorch's subgradient: sign(0) = 0, relu'(0) = 0; a NaN operand gives a NaN gradient.
 
-  /** {@code (a-b)^2}; gradient {@code up * 2(a-b)}. */
+  /**
+   * {@code (a-b)^2}; gradient {@code (up + up) * (a - b)}: the same bits as {@code up * ((a - b) + (a - b))} (both
+   * are 2·up·(a-b) rounded once; doubling is exact) except where {@code 2(a - b)} overflows, which this form
+   * does not (PyTorch also folds the 2 into the factor), and one vector operation fewer per element in the fused
+   * loop, where {@code up + up} is formed once per call.
+   */
   void squaredErrorWithGradient(float[] a, int ao, float[] b, int bo, float[] up, int uo, float[] dst, int d,
       float[] grad, int g, int n);
 

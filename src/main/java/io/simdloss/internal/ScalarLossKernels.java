@@ -269,7 +269,7 @@ public final class ScalarLossKernels implements LossKernels {
       case SQUARED_ERROR: {
         float diff = x - y;
         if (grad != null) {
-          grad[gi] = up * (diff + diff);
+          grad[gi] = (up + up) * diff;
         }
         return diff * diff;
       }
@@ -467,7 +467,7 @@ public final class ScalarLossKernels implements LossKernels {
     for (int i = 0; i < n; i++) {
       float diff = a[ao + i] - b[bo + i];
       dst[d + i] = diff * diff;
-      grad[g + i] = up[uo + i] * (diff + diff);
+      grad[g + i] = (up[uo + i] + up[uo + i]) * diff;
     }
   }
 

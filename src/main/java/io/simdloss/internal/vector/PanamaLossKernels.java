@@ -951,7 +951,8 @@ public final class PanamaLossKernels implements LossKernels {
     for (int bound = FLOATS.loopBound(n); i < bound; i += LANES) {
       FloatVector diff = FloatVector.fromArray(FLOATS, a, ao + i).sub(FloatVector.fromArray(FLOATS, b, bo + i));
       diff.mul(diff).intoArray(dst, d + i);
-      FloatVector.fromArray(FLOATS, up, uo + i).mul(diff.add(diff)).intoArray(grad, g + i);
+      FloatVector u = FloatVector.fromArray(FLOATS, up, uo + i);
+      u.add(u).mul(diff).intoArray(grad, g + i);
     }
     TAIL.squaredErrorWithGradient(a, ao + i, b, bo + i, up, uo + i, dst, d + i, grad, g + i, n - i);
   }

@@ -32,7 +32,7 @@ final class PanamaMapSum {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.mapSum(PointwiseOp.SQUARED_ERROR, c, a, ao, b, bo, n, up, grad, g);
     }
-    FloatVector u = FloatVector.broadcast(FLOATS, up);
+    FloatVector twoU = FloatVector.broadcast(FLOATS, up + up);
     int db = bo - ao;
     int dg = g - ao;
     FloatVector acc0 = FloatVector.zero(FLOATS);
@@ -48,7 +48,7 @@ final class PanamaMapSum {
         int gi = p + dg;
         FloatVector diff = x.sub(y);
         if (grad != null) {
-          u.mul(diff.add(diff)).intoArray(grad, gi);
+          twoU.mul(diff).intoArray(grad, gi);
         }
         acc0 = acc0.add(diff.mul(diff));
       }
@@ -59,7 +59,7 @@ final class PanamaMapSum {
           int gi = p + LANES + dg;
           FloatVector diff = x.sub(y);
           if (grad != null) {
-            u.mul(diff.add(diff)).intoArray(grad, gi);
+            twoU.mul(diff).intoArray(grad, gi);
           }
           acc1 = acc1.add(diff.mul(diff));
         }
@@ -70,7 +70,7 @@ final class PanamaMapSum {
             int gi = p + 2 * LANES + dg;
             FloatVector diff = x.sub(y);
             if (grad != null) {
-              u.mul(diff.add(diff)).intoArray(grad, gi);
+              twoU.mul(diff).intoArray(grad, gi);
             }
             acc2 = acc2.add(diff.mul(diff));
           }
@@ -80,7 +80,7 @@ final class PanamaMapSum {
             int gi = p + 3 * LANES + dg;
             FloatVector diff = x.sub(y);
             if (grad != null) {
-              u.mul(diff.add(diff)).intoArray(grad, gi);
+              twoU.mul(diff).intoArray(grad, gi);
             }
             acc3 = acc3.add(diff.mul(diff));
           }
@@ -457,7 +457,6 @@ final class PanamaMapSum {
       return TAIL.mapSum(PointwiseOp.HINGE, c, a, ao, b, bo, n, up, grad, g);
     }
     FloatVector negU = FloatVector.broadcast(FLOATS, negatedFactor(up));
-    FloatVector u = FloatVector.broadcast(FLOATS, up);
     int db = bo - ao;
     int dg = g - ao;
     FloatVector acc0 = FloatVector.zero(FLOATS);

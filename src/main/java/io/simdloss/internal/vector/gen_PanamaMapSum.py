@@ -24,6 +24,7 @@ pairs lane j with lane j + h, and a rotation by whole groups only swaps the oper
 (a + b for b + a, the same bits) and moves whole pairs, so the fold needs no rotating back.
 """
 import pathlib
+import re
 
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE = HERE / "PanamaLossKernels.java"
@@ -33,10 +34,13 @@ TARGET = HERE / "PanamaMapSum.java"
 # upstream factor; grad may be null, its vector goes to grad[gi ..]; 'return E;' is the term). The operations
 # are exactly those of the op's map and ...WithGradient kernels in PanamaLossKernels, so the bits are theirs.
 OPS = [
-    ("squaredError", "SQUARED_ERROR", "", """\
+    # (up + up) * diff, formed once per call: ScalarLossKernels.squaredErrorWithGradient's association
+    ("squaredError", "SQUARED_ERROR", """\
+FloatVector twoU = FloatVector.broadcast(FLOATS, up + up);
+""", """\
 FloatVector diff = x.sub(y);
 if (grad != null) {
-  u.mul(diff.add(diff)).intoArray(grad, gi);
+  twoU.mul(diff).intoArray(grad, gi);
 }
 return diff.mul(diff);"""),
     ("absoluteError", "ABSOLUTE_ERROR", "", """\
@@ -131,8 +135,7 @@ def kernel(name, const, setup, body, fold):
     if (n < CHUNK || !CANONICAL) {
       return TAIL.mapSum(PointwiseOp.%(const)s, c, a, ao, b, bo, n, up, grad, g);
     }
-%(setup)s    FloatVector u = FloatVector.broadcast(FLOATS, up);
-    int db = bo - ao;
+%(setup)s%(u)s    int db = bo - ao;
     int dg = g - ao;
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
@@ -145,7 +148,8 @@ def kernel(name, const, setup, body, fold):
 %(fold)s    return ScalarLossKernels.addTerms(s, PointwiseOp.%(const)s, c, a, ao + bound, b, bo + bound, n - bound, up,
         grad, g + bound);
   }
-""" % dict(const=const, name=name, setup=indent(setup, 4), loop=indent(loop, 6), fold=fold)
+""" % dict(const=const, name=name, setup=indent(setup, 4), loop=indent(loop, 6), fold=fold,
+                u="    FloatVector u = FloatVector.broadcast(FLOATS, up);\n" if re.search(r"\bu\.", body) else "")
 
 
 def main():
