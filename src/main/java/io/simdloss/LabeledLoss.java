@@ -102,6 +102,9 @@ public abstract class LabeledLoss extends Loss {
     Shapes.output("grad", grad, pred.size());
     checkNotAnInput("grad", grad, pred, label, sampleWeight);
     checkDistinct("grad", grad, loss, "loss");
+    if (sampleWeight == null && forwardBackwardRows(pred, label, batch, loss, grad)) {
+      return loss;
+    }
     Workspace ws = Workspace.get();
     try {
       int[] lossShape = bind(ws, pred, label);
@@ -132,6 +135,14 @@ public abstract class LabeledLoss extends Loss {
    * true. pred, label, the batch axis and out are checked already.
    */
   boolean forwardRows(Tensor pred, Tensor label, int batchAxis, float[] out) {
+    return false;
+  }
+
+  /**
+   * As {@link #forwardRows}, for {@link #forwardBackward}: also writes {@code grad} with the general path's bits.
+   * loss and grad are checked already.
+   */
+  boolean forwardBackwardRows(Tensor pred, Tensor label, int batchAxis, float[] loss, float[] grad) {
     return false;
   }
 

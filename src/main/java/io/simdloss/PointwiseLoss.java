@@ -50,6 +50,23 @@ public abstract class PointwiseLoss extends LabeledLoss {
    */
   @Override
   final boolean forwardRows(Tensor pred, Tensor label, int batchAxis, float[] out) {
+    return rows(pred, label, batchAxis, out, null);
+  }
+
+  /**
+   * {@link #forwardRows} with the gradient: the same cases, and mapSum (or its scalar tail) also writes each
+   * element's gradient with the general path's upstream factor, {@code (float) (scale() / perSample)}, so the
+   * gradient has the general path's bits too (its map-with-gradient kernels and mapSum's terms perform the same
+   * operations). What it saves is the general path's fixed cost (the workspace, the run and weight bookkeeping):
+   * see the README's "The cost of the gradient", session 14.
+   */
+  @Override
+  final boolean forwardBackwardRows(Tensor pred, Tensor label, int batchAxis, float[] loss, float[] grad) {
+    return rows(pred, label, batchAxis, loss, grad);
+  }
+
+  /** The row shortcut of both: {@code grad} null for the forward. */
+  private boolean rows(Tensor pred, Tensor label, int batchAxis, float[] out, float[] grad) {
     PointwiseOp op = pointwiseOp();
     int samples = out.length;
     if (op == null || batchAxis != 0 || samples == 0) {
@@ -66,14 +83,15 @@ public abstract class PointwiseLoss extends LabeledLoss {
     float[] a = pred.data();
     float[] b = label.data();
     double scale = scale() / perSample;
+    float up = grad == null ? 0f : (float) scale; // SampleReduction's upScale
     for (int n = 0, start = 0; n < samples; n++) {
       double sum = 0d;
       for (int end = start + perSample; start < end; ) {
         int take = Workspace.partInChunk(start, end);
         // below 16 elements mapSum is addTerms from 0 in either backend (the canonical order's sequential
         // tail); called directly, it skips two dispatches per row
-        sum += take < LossKernels.SEQUENTIAL_BELOW ? ScalarLossKernels.addTerms(0f, op, c, a, start, b, start, take, 0f, null, 0)
-            : k.mapSum(op, c, a, start, b, start, take, 0f, null, 0);
+        sum += take < LossKernels.SEQUENTIAL_BELOW ? ScalarLossKernels.addTerms(0f, op, c, a, start, b, start, take, up, grad, start)
+            : k.mapSum(op, c, a, start, b, start, take, up, grad, start);
         start += take;
       }
       out[n] = (float) (sum * scale);

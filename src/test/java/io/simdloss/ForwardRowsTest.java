@@ -8,7 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The row shortcuts without a sample weight (softmax cross-entropy's (batch, classes) rows, the cheap pointwise
- * losses' contiguous samples with the batch axis first) against the general path, bit for bit; triplet's short
+ * losses' contiguous samples with the batch axis first, forward and forwardBackward) against the general path,
+ * bit for bit; triplet's short
  * samples against the loss that forwardBackward forms in its own sample loop. A sample weight of scalar 1 takes the general path (the shortcut is only for a null weight) and,
  * multiplying each sum by exactly 1, must give the same bits: so any difference is the shortcut's. The values
  * themselves are checked against float64 by {@code LossReferenceTest} and the golden corpus.
@@ -86,6 +87,23 @@ class ForwardRowsTest {
           for (int n = 0; n < batch; n++) {
             assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
                 loss + " shape " + java.util.Arrays.toString(shape) + " sample " + n);
+          }
+          // forwardBackward's shortcut: the loss and every gradient element (sample weight 1: the same factor)
+          float[] fastLoss = new float[batch];
+          float[] fastGrad = new float[x.length];
+          loss.forwardBackward(pred, label, null, fastLoss, fastGrad);
+          float[] generalLoss = new float[batch];
+          float[] generalGrad = new float[x.length];
+          loss.forwardBackward(pred, label, Tensor.scalar(1f), generalLoss, generalGrad);
+          for (int n = 0; n < batch; n++) {
+            assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fastLoss[n]),
+                loss + " forwardBackward, shape " + java.util.Arrays.toString(shape) + " sample " + n);
+            assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(generalLoss[n]),
+                loss + " forwardBackward, weight 1, shape " + java.util.Arrays.toString(shape) + " sample " + n);
+          }
+          for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToIntBits(generalGrad[i]), Float.floatToIntBits(fastGrad[i]),
+                loss + " gradient, shape " + java.util.Arrays.toString(shape) + " element " + i);
           }
         }
       }
