@@ -124,6 +124,45 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
   }
 
   /**
+   * {@link #forwardRows} for {@link #forwardBackward}: the same layouts (sparse labels over (batch, classes), batch
+   * axis first), each row's loss and gradient as {@link #fillWithGradient} forms them for a contiguous class row
+   * (the numerators exponentiated once into the gradient row, then scaled), with the general path's upstream factor
+   * {@code (float) scale()} (one loss element per sample), so the same bits, without the workspace and the sample
+   * reduction (session 14; measured in the README's "The cost of the gradient").
+   */
+  @Override
+  final boolean forwardBackwardRows(Tensor pred, Tensor label, int batchAxis, float[] loss, float[] grad) {
+    int[] shape = pred.shapeView();
+    if (shape.length != 2 || batchAxis != 0 || !sparseLabel || Shapes.axis("axis", axis, 2) != 1 || shape[1] == 0) {
+      return false;
+    }
+    int classes = shape[1];
+    checkSparseLabel(label, shape, 1);
+    LossKernels k = kernels();
+    float[] x = pred.data();
+    float[] target = label.data();
+    double scale = scale();
+    float u = (float) scale; // SampleReduction's upScale: scale() over one element per sample
+    for (int n = 0, base = 0; n < loss.length; n++, base += classes) {
+      int t = base + (int) target[n];
+      float value;
+      if (fromLogits) {
+        value = (0f - x[t]) + 0f;
+        Arrays.fill(grad, base, base + classes, 0f);
+        grad[t] = -u;
+      } else {
+        float shift = ScalarLossKernels.finiteOrZero(k.max(x, base, classes));
+        float sum = k.expSum(x, base, classes, shift, grad, base);
+        value = (shift - x[t]) + ScalarMath.log(sum);
+        k.scale(grad, base, u / sum, grad, base, classes);
+        grad[t] -= u;
+      }
+      loss[n] = (float) ((0d + value) * scale);
+    }
+    return true;
+  }
+
+  /**
    * Below this many classes a row's sum of exps is sequential in the canonical order, as it is per lane in
    * {@link LossKernels#logSumExpStrided}: only there do the two give the same bits.
    */

@@ -45,6 +45,23 @@ class ForwardRowsTest {
                 assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
                     loss + " batch=" + batch + " label " + label + " sample " + n);
               }
+              // forwardBackward's shortcut: the loss (forward's bits) and every gradient element
+              float[] fastLoss = new float[batch];
+              float[] fastGrad = new float[x.length];
+              loss.forwardBackward(pred, label, null, fastLoss, fastGrad);
+              float[] generalLoss = new float[batch];
+              float[] generalGrad = new float[x.length];
+              loss.forwardBackward(pred, label, Tensor.scalar(1f), generalLoss, generalGrad);
+              for (int n = 0; n < batch; n++) {
+                assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fastLoss[n]),
+                    loss + " forwardBackward, batch=" + batch + " label " + label + " sample " + n);
+                assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(generalLoss[n]),
+                    loss + " forwardBackward, weight 1, batch=" + batch + " label " + label + " sample " + n);
+              }
+              for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToIntBits(generalGrad[i]), Float.floatToIntBits(fastGrad[i]),
+                    loss + " gradient, batch=" + batch + " label " + label + " element " + i);
+              }
             }
           }
         }
