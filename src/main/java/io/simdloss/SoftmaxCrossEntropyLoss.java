@@ -143,6 +143,10 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
     float[] target = label.data();
     double scale = scale();
     float u = (float) scale; // SampleReduction's upScale: scale() over one element per sample
+    if (!fromLogits && classes < SEQUENTIAL_CLASSES && loss.length >= MIN_TRANSPOSED_ROWS) {
+      forwardBackwardRowsTransposed(k, x, target, classes, scale, u, loss, grad);
+      return true;
+    }
     for (int n = 0, base = 0; n < loss.length; n++, base += classes) {
       int t = base + (int) target[n];
       float value;
@@ -181,6 +185,11 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    * the same operations, in the same order, as the row loop's {@code max} and {@code logSumExp} for fewer than 16
    * classes, so the same bits). The row loop is one dependency chain per row (max, ten exps, a sequential sum, a
    * log) that the processor cannot overlap much with the next row's; the lanes do 16 rows at once.
+   *
+   * <p>The kernel is {@link LossKernels#expSumStrided} (whose log, here in scalar, is logSumExpStrided's bit for
+   * bit), not {@code logSumExpStrided}: that one was small enough for C2 to inline here, and it then called the
+   * kernel's exp, boxing (384 bytes per 32x10 call in {@code AllocationTest}, session 14); expSumStrided is a
+   * compilation of its own (see the vector kernel's Javadoc).
    */
   private void forwardRowsTransposed(LossKernels k, float[] x, float[] target, int classes, double scale,
       float[] out) {
@@ -188,7 +197,7 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
     try {
       float[] t = ws.chunk;
       float[] shifts = ws.aux;
-      float[] logSums = ws.aux3;
+      float[] sums = ws.aux3;
       for (int first = 0; first < out.length; first += TRANSPOSED_BLOCK) {
         int rows = Math.min(TRANSPOSED_BLOCK, out.length - first);
         for (int j = 0, from = first * classes; j < rows; j++) {
@@ -196,11 +205,54 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
             t[c * rows + j] = x[from++];
           }
         }
-        k.logSumExpStrided(t, 0, classes, rows, shifts, logSums, 0, rows);
+        // the numerators overwrite t, unused: see the Javadoc for why not logSumExpStrided
+        k.expSumStrided(t, 0, classes, rows, shifts, sums, 0, t, rows);
         for (int j = 0; j < rows; j++) {
           int n = first + j;
-          float loss = (shifts[j] - x[n * classes + (int) target[n]]) + logSums[j];
+          float loss = (shifts[j] - x[n * classes + (int) target[n]]) + ScalarMath.log(sums[j]);
           out[n] = (float) ((0d + loss) * scale);
+        }
+      }
+    } finally {
+      ws.release();
+    }
+  }
+
+  /**
+   * {@link #forwardBackwardRows} for many rows of fewer than 16 classes, as {@link #forwardRowsTransposed} does the
+   * forward: a block of rows copied class-major, and {@link LossKernels#expSumStrided} computes every row's shift,
+   * softmax numerators and their sum with one row per vector lane (per lane the row loop's max, exps and
+   * sequential sum, so the same bits). Each row's gradient {@code e * (u / sum)}, less u at the label, is written
+   * back row-major in scalar: the row loop's {@code scale}, the same operations. Without it a (32, 10) batch took
+   * 2.8-3.3x its forward, one short dependency chain per row (README, "Latency shapes, session 14").
+   */
+  private void forwardBackwardRowsTransposed(LossKernels k, float[] x, float[] target, int classes, double scale,
+      float u, float[] loss, float[] grad) {
+    Workspace ws = Workspace.get();
+    try {
+      float[] t = ws.chunk;
+      float[] shifts = ws.aux;
+      float[] sums = ws.aux3;
+      for (int first = 0; first < loss.length; first += TRANSPOSED_BLOCK) {
+        int rows = Math.min(TRANSPOSED_BLOCK, loss.length - first);
+        for (int j = 0, from = first * classes; j < rows; j++) {
+          for (int c = 0; c < classes; c++) {
+            t[c * rows + j] = x[from++];
+          }
+        }
+        k.expSumStrided(t, 0, classes, rows, shifts, sums, 0, t, rows); // the numerators replace the logits in t
+        for (int j = 0; j < rows; j++) {
+          int n = first + j;
+          int base = n * classes;
+          int label = (int) target[n];
+          float sum = sums[j];
+          float value = (shifts[j] - x[base + label]) + ScalarMath.log(sum);
+          loss[n] = (float) ((0d + value) * scale);
+          float factor = u / sum;
+          for (int c = 0; c < classes; c++) {
+            grad[base + c] = t[c * rows + j] * factor;
+          }
+          grad[base + label] -= u;
         }
       }
     } finally {

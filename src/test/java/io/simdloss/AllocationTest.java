@@ -102,9 +102,38 @@ class AllocationTest {
     addPointwise(out, "SigmoidBCE fromSigmoid",
         a -> SigmoidBinaryCrossEntropyLoss.builder().batchAxis(a).fromSigmoid(true).build(), 1);
     addClassLosses(out);
+    addRowShortcuts(out);
     addTriplet(out);
     addCtc(out);
     return out;
+  }
+
+  /**
+   * The row shortcuts without a sample weight (session 14): sparse softmax CE over (1, 10), (32, 10) and (48, 10)
+   * (the transposed rows: two vectors of rows and one, at 512 bits), from logits or not, and L2 and hinge over
+   * (3, 10) (short rows) and (8, 300) (fused rows).
+   */
+  static void addRowShortcuts(List<Case> out) {
+    SplittableRandom r = new SplittableRandom(91);
+    for (int batch : new int[] {1, 32, 48}) {
+      float[] idx = new float[batch];
+      for (int i = 0; i < batch; i++) {
+        idx[i] = r.nextInt(10);
+      }
+      Tensor pred = Tensor.of(uniform(r, batch * 10, -4, 4), batch, 10);
+      for (boolean fromLogits : new boolean[] {false, true}) {
+        addLabeled(out, "SoftmaxCE sparse rows " + batch + "x10 fromLogits=" + fromLogits, true,
+            SoftmaxCrossEntropyLoss.builder().fromLogits(fromLogits).build(), pred, Tensor.of(idx, batch), null, batch);
+      }
+    }
+    for (int[] shape : new int[][] {{3, 10}, {8, 300}}) {
+      int n = shape[0] * shape[1];
+      Tensor pred = Tensor.of(uniform(r, n, -2, 2), shape);
+      Tensor label = Tensor.of(uniform(r, n, -1, 1), shape);
+      String at = " rows " + shape[0] + "x" + shape[1];
+      addLabeled(out, "L2" + at, true, new L2Loss(), pred, label, null, shape[0]);
+      addLabeled(out, "Hinge" + at, true, new HingeLoss(), pred, label, null, shape[0]);
+    }
   }
 
   /** Softmax CE (sparse and dense, from logits or log-probabilities) and KL divergence over 300 classes. */

@@ -452,6 +452,44 @@ class KernelParityTest {
         }
         assertArrayEquals(a0, a, ctx);
         assertArrayEquals(l0, label, ctx);
+
+        // expSumStrided: logSumExpStrided's shift, a sum whose log is its logSum (bit for bit), exps within 1e-6 of
+        // float64's exp(a - shift); and, for these short class counts, expSum's sum and exps on each position's
+        // values gathered into a row, bit for bit (the softmax gradient's transposed rows rely on it). Once into a
+        // separate array, once in place.
+        for (boolean inPlace : new boolean[] {false, true}) {
+          float[] e = inPlace ? a.clone() : sentinels(length);
+          float[] source = inPlace ? e : a;
+          float[] shift2 = sentinels(off[2] + n + 3);
+          float[] sum = sentinels(off[2] + n + 3);
+          k.expSumStrided(source, ao, classes, stride, shift2, sum, off[2], e, n);
+          String ctx2 = "expSumStrided " + (inPlace ? "in place " : "") + ctx;
+          assertSentinelsOutside(shift2, off[2], n, ctx2);
+          assertSentinelsOutside(sum, off[2], n, ctx2);
+          if (!inPlace) {
+            assertArrayEquals(a0, a, ctx2 + " changed a");
+          }
+          float[] row = new float[classes];
+          float[] rowExp = new float[classes];
+          for (int j = 0; j < n; j++) {
+            int at = off[2] + j;
+            assertEquals(Float.floatToIntBits(shift[at]), Float.floatToIntBits(shift2[at]), ctx2 + " shift " + j);
+            assertEquals(Float.floatToIntBits(logSum[at]),
+                Float.floatToIntBits(io.simdloss.internal.ScalarMath.log(sum[at])), ctx2 + " log of the sum " + j);
+            for (int c = 0; c < classes; c++) {
+              row[c] = a[ao + c * stride + j];
+              double want = Math.exp((double) a[ao + c * stride + j] - shift2[at]);
+              float got = e[ao + c * stride + j];
+              assertEquals(want, got, want * 1e-6, ctx2 + " exp of class " + c + " position " + j);
+            }
+            float rowSum = k.expSum(row, 0, classes, shift2[at], rowExp, 0);
+            assertEquals(Float.floatToIntBits(rowSum), Float.floatToIntBits(sum[at]), ctx2 + " expSum's sum " + j);
+            for (int c = 0; c < classes; c++) {
+              assertEquals(Float.floatToIntBits(rowExp[c]), Float.floatToIntBits(e[ao + c * stride + j]),
+                  ctx2 + " expSum's exp of class " + c + " position " + j);
+            }
+          }
+        }
       }
     }
   }

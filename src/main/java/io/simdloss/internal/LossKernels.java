@@ -161,6 +161,16 @@ public interface LossKernels {
   void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] shift, float[] logSum, int d, int n);
 
   /**
+   * As {@link #logSumExpStrided}, for a gradient: {@code shift[d+j]} the same, {@code sum[d+j]} the sum of
+   * {@code exp(a[ao + c*stride + j] - shift[d+j])} over c, from 0 in class order (its {@code ScalarMath.log} is
+   * logSumExpStrided's logSum, bit for bit), and each exp written to {@code e} at a's index
+   * ({@code e[ao + c*stride + j]}; e may be a itself: each element is read before its exp is written there). For
+   * fewer than {@link #SEQUENTIAL_BELOW} classes the sum and the exps are those of {@link #expSum} on the position's
+   * values as one row, bit for bit: the softmax numerators of many short rows, one row per lane. classes >= 1.
+   */
+  void expSumStrided(float[] a, int ao, int classes, int stride, float[] shift, float[] sum, int d, float[] e, int n);
+
+  /**
    * {@code dst[d+j] = sum_c label[lo + c*stride + j] * ((shift[so+j] - pred[po + c*stride + j]) + logSum[so+j])}.
    */
   void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride, float[] shift,

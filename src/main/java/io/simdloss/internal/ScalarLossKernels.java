@@ -446,6 +446,27 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
+  public void expSumStrided(float[] a, int ao, int classes, int stride, float[] shifts, float[] sums, int d,
+      float[] e, int n) {
+    for (int j = 0; j < n; j++) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        max = Math.max(max, a[ao + c * stride + j]);
+      }
+      float shift = finiteOrZero(max);
+      float s = 0f;
+      for (int c = 0; c < classes; c++) {
+        int i = ao + c * stride + j;
+        float x = ScalarMath.exp(a[i] - shift);
+        e[i] = x;
+        s += x;
+      }
+      shifts[d + j] = shift;
+      sums[d + j] = s;
+    }
+  }
+
+  @Override
   public void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride,
       float[] shifts, float[] logSums, int so, float[] dst, int d, int n) {
     for (int j = 0; j < n; j++) {

@@ -924,6 +924,54 @@ public final class PanamaLossKernels implements LossKernels {
     TAIL.logSumExpStrided(a, ao + j, classes, stride, shifts, logSums, d + j, n - j);
   }
 
+  /**
+   * Two vectors of positions per iteration, then the scalar tail (fewer than two vectors of positions). Why this
+   * shape (session 14, `-XX:+LogCompilation` and {@code AllocationTest}):
+   * <ul>
+   *   <li>one vector per iteration (about 230 bytes), C2 inlined it into {@code SoftmaxCrossEntropyLoss}'s
+   *       transposed rows, whose compile could come before this method had been profiled; the exp call site then
+   *       had no count, C2 judged it cold ("too big", count -1) and called exp, boxing its vectors (32x10
+   *       forwardBackward: 1.3 to 17 us per call from one iteration to the next);
+   *   <li>written out for two vectors, it is more than {@code FreqInlineSize} (325 bytes; {@code InlineBudgetTest}
+   *       checks it), so a compilation of its own, with its own profile; the two chains of exps also overlap;
+   *   <li>a one-vector loop after it (a third exp) took C2 past its inlining node cutoff, and that exp was called,
+   *       boxing (48x10: 1,920 bytes per call on both JDKs), so the rest goes to the scalar tail.
+   * </ul>
+   */
+  @Override
+  public void expSumStrided(float[] a, int ao, int classes, int stride, float[] shifts, float[] sums, int d,
+      float[] e, int n) {
+    int j = 0;
+    for (int bound = FLOATS.loopBound(n) - LANES; j < bound; j += 2 * LANES) {
+      int k = j + LANES;
+      FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+      FloatVector max2 = max;
+      for (int c = 0; c < classes; c++) {
+        max = max.max(FloatVector.fromArray(FLOATS, a, ao + c * stride + j));
+        max2 = max2.max(FloatVector.fromArray(FLOATS, a, ao + c * stride + k));
+      }
+      // finiteOrZero per lane, as in logSumExpStrided
+      FloatVector shift = max.blend(0f, max.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+      FloatVector shift2 = max2.blend(0f, max2.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+      FloatVector s = FloatVector.zero(FLOATS);
+      FloatVector s2 = s;
+      for (int c = 0; c < classes; c++) {
+        int i = ao + c * stride + j;
+        FloatVector x = VectorMath.exp(FloatVector.fromArray(FLOATS, a, i).sub(shift));
+        FloatVector x2 = VectorMath.exp(FloatVector.fromArray(FLOATS, a, i + LANES).sub(shift2));
+        x.intoArray(e, i);
+        x2.intoArray(e, i + LANES);
+        s = s.add(x);
+        s2 = s2.add(x2);
+      }
+      shift.intoArray(shifts, d + j);
+      shift2.intoArray(shifts, d + k);
+      s.intoArray(sums, d + j);
+      s2.intoArray(sums, d + k);
+    }
+    TAIL.expSumStrided(a, ao + j, classes, stride, shifts, sums, d + j, e, n - j);
+  }
+
   @Override
   public void crossEntropyStrided(float[] label, int lo, float[] pred, int po, int classes, int stride,
       float[] shifts, float[] logSums, int so, float[] dst, int d, int n) {

@@ -86,6 +86,22 @@ class InlineBudgetTest {
     }
   }
 
+  /**
+   * The strided softmax numerators the same way: {@code expSumStrided} must not be inlined into the transposed
+   * softmax rows of {@code SoftmaxCrossEntropyLoss}, where a compile before the kernel's own profile left its exp
+   * call unprofiled, judged cold and called (boxing), session 14. See its Javadoc.
+   */
+  @Test
+  void theStridedSoftmaxNumeratorsAreTooBigToInline() throws IOException {
+    Map<String, Integer> sizes = codeSizes("io/simdloss/internal/vector/PanamaLossKernels.class");
+    for (String kernel : new String[] {"expSumStrided"}) {
+      Integer size = sizes.get(kernel);
+      assertNotNull(size, "PanamaLossKernels." + kernel + " not found");
+      assertTrue(size > FREQ_INLINE_SIZE, "PanamaLossKernels." + kernel + " is " + size + " bytes of bytecode, not "
+          + "more than FreqInlineSize (" + FREQ_INLINE_SIZE + "): C2 could inline it into the transposed softmax rows");
+    }
+  }
+
   /** The reader itself, on a class whose method sizes are known from {@code javap -c}. */
   @Test
   void theReaderFindsKnownSizes() throws IOException {
