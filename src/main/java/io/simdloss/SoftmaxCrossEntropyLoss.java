@@ -100,17 +100,15 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    */
   @Override
   final boolean forwardRows(Tensor pred, Tensor label, int batchAxis, float[] out) {
-    int[] shape = pred.shapeView();
-    if (shape.length != 2 || batchAxis != 0 || !sparseLabel || Shapes.axis("axis", axis, 2) != 1 || shape[1] == 0) {
+    int classes = rowClasses(pred, label, batchAxis);
+    if (classes == 0) {
       return false;
     }
-    int classes = shape[1];
-    checkSparseLabel(label, shape, 1);
     LossKernels k = kernels();
     float[] x = pred.data();
     float[] target = label.data();
     double scale = scale();
-    if (!fromLogits && classes < SEQUENTIAL_CLASSES && out.length >= MIN_TRANSPOSED_ROWS) {
+    if (transposes(classes, out.length)) {
       forwardRowsTransposed(k, x, target, classes, scale, out);
       return true;
     }
@@ -132,18 +130,16 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    */
   @Override
   final boolean forwardBackwardRows(Tensor pred, Tensor label, int batchAxis, float[] loss, float[] grad) {
-    int[] shape = pred.shapeView();
-    if (shape.length != 2 || batchAxis != 0 || !sparseLabel || Shapes.axis("axis", axis, 2) != 1 || shape[1] == 0) {
+    int classes = rowClasses(pred, label, batchAxis);
+    if (classes == 0) {
       return false;
     }
-    int classes = shape[1];
-    checkSparseLabel(label, shape, 1);
     LossKernels k = kernels();
     float[] x = pred.data();
     float[] target = label.data();
     double scale = scale();
     float u = (float) scale; // SampleReduction's upScale: scale() over one element per sample
-    if (!fromLogits && classes < SEQUENTIAL_CLASSES && loss.length >= MIN_TRANSPOSED_ROWS) {
+    if (transposes(classes, loss.length)) {
       forwardBackwardRowsTransposed(k, x, target, classes, scale, u, loss, grad);
       return true;
     }
@@ -164,6 +160,34 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       loss[n] = (float) ((0d + value) * scale);
     }
     return true;
+  }
+
+  /**
+   * The number of classes when pred and label have the row shortcuts' layout (sparse labels over (batch, classes),
+   * batch axis first, class axis last, at least one class), after checking the label as {@link #bind} does; 0 when
+   * they have another (the general path then takes the call).
+   */
+  private int rowClasses(Tensor pred, Tensor label, int batchAxis) {
+    int[] shape = pred.shapeView();
+    if (shape.length != 2 || batchAxis != 0 || !sparseLabel || Shapes.axis("axis", axis, 2) != 1 || shape[1] == 0) {
+      return 0;
+    }
+    checkSparseLabel(label, shape, 1);
+    return shape[1];
+  }
+
+  /** Whether the row shortcuts take this many rows of this many classes transposed (see below). */
+  private boolean transposes(int classes, int rows) {
+    return !fromLogits && classes < SEQUENTIAL_CLASSES && rows >= MIN_TRANSPOSED_ROWS;
+  }
+
+  /** Rows [first, first + rows) of x, {@code classes} each, into t class-major: t[c * rows + j]. */
+  private static void transpose(float[] x, int first, int rows, int classes, float[] t) {
+    for (int j = 0, from = first * classes; j < rows; j++) {
+      for (int c = 0; c < classes; c++) {
+        t[c * rows + j] = x[from++];
+      }
+    }
   }
 
   /**
@@ -200,11 +224,7 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       float[] sums = ws.aux3;
       for (int first = 0; first < out.length; first += TRANSPOSED_BLOCK) {
         int rows = Math.min(TRANSPOSED_BLOCK, out.length - first);
-        for (int j = 0, from = first * classes; j < rows; j++) {
-          for (int c = 0; c < classes; c++) {
-            t[c * rows + j] = x[from++];
-          }
-        }
+        transpose(x, first, rows, classes, t);
         // the numerators overwrite t, unused: see the Javadoc for why not logSumExpStrided
         k.expSumStrided(t, 0, classes, rows, shifts, sums, 0, t, rows);
         for (int j = 0; j < rows; j++) {
@@ -235,11 +255,7 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       float[] sums = ws.aux3;
       for (int first = 0; first < loss.length; first += TRANSPOSED_BLOCK) {
         int rows = Math.min(TRANSPOSED_BLOCK, loss.length - first);
-        for (int j = 0, from = first * classes; j < rows; j++) {
-          for (int c = 0; c < classes; c++) {
-            t[c * rows + j] = x[from++];
-          }
-        }
+        transpose(x, first, rows, classes, t);
         k.expSumStrided(t, 0, classes, rows, shifts, sums, 0, t, rows); // the numerators replace the logits in t
         for (int j = 0; j < rows; j++) {
           int n = first + j;

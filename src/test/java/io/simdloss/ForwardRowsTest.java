@@ -45,27 +45,38 @@ class ForwardRowsTest {
                 assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
                     loss + " batch=" + batch + " label " + label + " sample " + n);
               }
-              // forwardBackward's shortcut: the loss (forward's bits) and every gradient element
-              float[] fastLoss = new float[batch];
-              float[] fastGrad = new float[x.length];
-              loss.forwardBackward(pred, label, null, fastLoss, fastGrad);
-              float[] generalLoss = new float[batch];
-              float[] generalGrad = new float[x.length];
-              loss.forwardBackward(pred, label, Tensor.scalar(1f), generalLoss, generalGrad);
-              for (int n = 0; n < batch; n++) {
-                assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fastLoss[n]),
-                    loss + " forwardBackward, batch=" + batch + " label " + label + " sample " + n);
-                assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(generalLoss[n]),
-                    loss + " forwardBackward, weight 1, batch=" + batch + " label " + label + " sample " + n);
-              }
-              for (int i = 0; i < x.length; i++) {
-                assertEquals(Float.floatToIntBits(generalGrad[i]), Float.floatToIntBits(fastGrad[i]),
-                    loss + " gradient, batch=" + batch + " label " + label + " element " + i);
-              }
+              forwardBackwardShortcutEqualsGeneralPath(loss, pred, label, general,
+                  " batch=" + batch + " label " + label);
             }
           }
         }
       }
+    }
+  }
+
+  /**
+   * forwardBackward without a sample weight (the shortcut, where the layout has one) against the same call with a
+   * sample weight of scalar 1 (the general path, the same upstream factor): the loss, which must also be forward's
+   * ({@code forwardLoss}), and every gradient element, bit for bit.
+   */
+  static void forwardBackwardShortcutEqualsGeneralPath(LabeledLoss loss, Tensor pred, Tensor label,
+      float[] forwardLoss, String ctx) {
+    int batch = forwardLoss.length;
+    float[] fastLoss = new float[batch];
+    float[] fastGrad = new float[pred.size()];
+    loss.forwardBackward(pred, label, null, fastLoss, fastGrad);
+    float[] generalLoss = new float[batch];
+    float[] generalGrad = new float[pred.size()];
+    loss.forwardBackward(pred, label, Tensor.scalar(1f), generalLoss, generalGrad);
+    for (int n = 0; n < batch; n++) {
+      assertEquals(Float.floatToIntBits(forwardLoss[n]), Float.floatToIntBits(fastLoss[n]),
+          loss + " forwardBackward," + ctx + " sample " + n);
+      assertEquals(Float.floatToIntBits(forwardLoss[n]), Float.floatToIntBits(generalLoss[n]),
+          loss + " forwardBackward, weight 1," + ctx + " sample " + n);
+    }
+    for (int i = 0; i < fastGrad.length; i++) {
+      assertEquals(Float.floatToIntBits(generalGrad[i]), Float.floatToIntBits(fastGrad[i]),
+          loss + " gradient," + ctx + " element " + i);
     }
   }
 
@@ -105,23 +116,8 @@ class ForwardRowsTest {
             assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fast[n]),
                 loss + " shape " + java.util.Arrays.toString(shape) + " sample " + n);
           }
-          // forwardBackward's shortcut: the loss and every gradient element (sample weight 1: the same factor)
-          float[] fastLoss = new float[batch];
-          float[] fastGrad = new float[x.length];
-          loss.forwardBackward(pred, label, null, fastLoss, fastGrad);
-          float[] generalLoss = new float[batch];
-          float[] generalGrad = new float[x.length];
-          loss.forwardBackward(pred, label, Tensor.scalar(1f), generalLoss, generalGrad);
-          for (int n = 0; n < batch; n++) {
-            assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(fastLoss[n]),
-                loss + " forwardBackward, shape " + java.util.Arrays.toString(shape) + " sample " + n);
-            assertEquals(Float.floatToIntBits(general[n]), Float.floatToIntBits(generalLoss[n]),
-                loss + " forwardBackward, weight 1, shape " + java.util.Arrays.toString(shape) + " sample " + n);
-          }
-          for (int i = 0; i < x.length; i++) {
-            assertEquals(Float.floatToIntBits(generalGrad[i]), Float.floatToIntBits(fastGrad[i]),
-                loss + " gradient, shape " + java.util.Arrays.toString(shape) + " element " + i);
-          }
+          forwardBackwardShortcutEqualsGeneralPath(loss, pred, label, general,
+              " shape " + java.util.Arrays.toString(shape));
         }
       }
     }

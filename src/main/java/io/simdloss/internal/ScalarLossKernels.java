@@ -431,11 +431,7 @@ public final class ScalarLossKernels implements LossKernels {
   public void logSumExpStrided(float[] a, int ao, int classes, int stride, float[] shifts, float[] logSums, int d,
       int n) {
     for (int j = 0; j < n; j++) {
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        max = Math.max(max, a[ao + c * stride + j]);
-      }
-      float shift = finiteOrZero(max);
+      float shift = stridedShift(a, ao + j, classes, stride);
       float s = 0f;
       for (int c = 0; c < classes; c++) {
         s += ScalarMath.exp(a[ao + c * stride + j] - shift);
@@ -445,15 +441,20 @@ public final class ScalarLossKernels implements LossKernels {
     }
   }
 
+  /** finiteOrZero of the maximum of a[o + c * stride] over the classes: a strided position's shift. */
+  private static float stridedShift(float[] a, int o, int classes, int stride) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int c = 0; c < classes; c++) {
+      max = Math.max(max, a[o + c * stride]);
+    }
+    return finiteOrZero(max);
+  }
+
   @Override
   public void expSumStrided(float[] a, int ao, int classes, int stride, float[] shifts, float[] sums, int d,
       float[] e, int n) {
     for (int j = 0; j < n; j++) {
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        max = Math.max(max, a[ao + c * stride + j]);
-      }
-      float shift = finiteOrZero(max);
+      float shift = stridedShift(a, ao + j, classes, stride);
       float s = 0f;
       for (int c = 0; c < classes; c++) {
         int i = ao + c * stride + j;
