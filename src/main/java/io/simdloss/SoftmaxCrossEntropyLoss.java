@@ -204,13 +204,14 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
 
   /**
    * {@link #forwardRows} for many rows of fewer than 16 classes: a block of rows is copied class-major into the
-   * workspace, and {@link LossKernels#logSumExpStrided} computes every row's shift and log-sum-exp with one row
-   * per vector lane (the max over the classes, then the exps summed class by class from 0 and the log: per lane
-   * the same operations, in the same order, as the row loop's {@code max} and {@code logSumExp} for fewer than 16
-   * classes, so the same bits). The row loop is one dependency chain per row (max, ten exps, a sequential sum, a
-   * log) that the processor cannot overlap much with the next row's; the lanes do 16 rows at once.
+   * workspace, and {@link LossKernels#expSumStrided} computes every row's shift and sum of exps with one row per
+   * vector lane (the max over the classes, then the exps summed class by class from 0: per lane the same
+   * operations, in the same order, as the row loop's {@code max} and {@code expSum} for fewer than 16 classes), and
+   * each row's log is taken here ({@code ScalarMath.log}, as the row loop's {@code logSumExp} takes it): so the same
+   * bits. The row loop is one dependency chain per row (max, ten exps, a sequential sum, a log) that the processor
+   * cannot overlap much with the next row's; the lanes do 16 rows at once.
    *
-   * <p>The kernel is {@link LossKernels#expSumStrided} (whose log, here in scalar, is logSumExpStrided's bit for
+   * <p>The kernel is {@link LossKernels#expSumStrided} (whose log is logSumExpStrided's bit for
    * bit), not {@code logSumExpStrided}: that one was small enough for C2 to inline here, and it then called the
    * kernel's exp, boxing (384 bytes per 32x10 call in {@code AllocationTest}, session 14); expSumStrided is a
    * compilation of its own (see the vector kernel's Javadoc).
