@@ -20,7 +20,9 @@ public final class HuberLoss extends PointwiseLoss {
     super(b.weight, b.batchAxis);
     if (!(b.rho >= Float.MIN_NORMAL) || Float.isInfinite(b.rho)) {
       // a subnormal rho would make 0.5/rho overflow to +inf, and inf * 0 = NaN where pred == label
-      throw new IllegalArgumentException("rho: expected a finite number >= " + Float.MIN_NORMAL
+      // the bound spelled out: "..." + Float.MIN_NORMAL is a constant that javac folds with its own
+      // Float.toString, which gives 1.17549435E-38 on JDK 17 and 1.1754944E-38 from JDK 19 on
+      throw new IllegalArgumentException("rho: expected a finite number >= 1.17549435E-38"
           + " (a positive normal float), got " + b.rho);
     }
     this.rho = b.rho;
