@@ -79,9 +79,9 @@ import jdk.incubator.vector.VectorShuffle;
  * every call. {@link Reductions16} and {@link Reductions8} take one 16-element chunk per iteration and rotate the
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (sum and dot at every n, with their own block loop from 512 on; crossEntropy
- * below 2048); 8 lanes, {@code Reductions8} below 512 (on JDK 25 at every n: {@code Reductions8.AT_EVERY_N});
- * otherwise the block kernels. Why each threshold, and what each change measured: the comments in those classes
- * and the README's "What reproducibility costs".
+ * below 2048); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. On JDK 25 no n reaches 512
+ * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
+ * change measured: the comments in those classes and the README's "What reproducibility costs".
  *
  * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
  * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element
@@ -276,7 +276,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 16) {
       return Reductions16.sum(a, ao, n); // its own block loop from BLOCK_LOOP_MIN on
     }
-    if (LANES == 8 && (n < Reductions16.BLOCK_LOOP_MIN || Reductions8.AT_EVERY_N)) {
+    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.sum(a, ao, n);
     }
     return sumBlocks(a, ao, n);
@@ -450,7 +450,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 16) {
       return Reductions16.dot(a, ao, b, bo, n); // its own block loop from BLOCK_LOOP_MIN on
     }
-    if (LANES == 8 && (n < Reductions16.BLOCK_LOOP_MIN || Reductions8.AT_EVERY_N)) {
+    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.dot(a, ao, b, bo, n);
     }
     return dotBlocks(a, ao, b, bo, n);
@@ -714,7 +714,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 16 && n < Reductions16.CROSS_ENTROPY_BLOCKS_MIN) {
       return Reductions16.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
-    if (LANES == 8 && (n < Reductions16.BLOCK_LOOP_MIN || Reductions8.AT_EVERY_N)) {
+    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
     return crossEntropyBlocks(label, lo, pred, po, shift, logSum, n);

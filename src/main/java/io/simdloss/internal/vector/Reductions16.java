@@ -37,14 +37,34 @@ final class Reductions16 {
 
   /**
    * Below this n the 64-element block loop is skipped and every whole chunk goes through the rotating loop (and
-   * at 8 lanes, PanamaLossKernels calls Reductions8 below it, the block kernels from it on). Why: C2 checks the
-   * bounds of all the block loop's loads before the loop on every call (loop predication), which one or two
-   * blocks do not repay; the rotating loop has two loads to check. But JDK 17's C2 does not unroll the rotating
-   * loop, so on long rows it runs its register moves every chunk. Measured on a probe of this dot (ns, fastest
-   * iterations of 4 paired forks, session 8): n = 100, block loop then chunks 24.4 on JDK 17 and 18.2 on JDK 25,
-   * rotating loop alone 14.7 and 12.8; n = 1024, 38.0 and 38.2 against 56.6 and 38.3.
+   * at 8 lanes, PanamaLossKernels calls Reductions8 below it, the block kernels from it on). 512 on JDKs before 25;
+   * on JDK 25 no n reaches it, so the rotating loop takes every n, at 16 and at 8 lanes.
+   *
+   * <p>Why a block loop at all: C2 checks the bounds of all the block loop's loads before the loop on every call
+   * (loop predication), which one or two blocks do not repay; the rotating loop has two loads to check (dot). But
+   * JDK 17's C2 does not unroll the rotating loop, so on long rows it runs its register moves every chunk.
+   * Measured on a probe of this dot (ns, fastest iterations of 4 paired forks, session 8, Intel host): n = 100,
+   * block loop then chunks 24.4 on JDK 17 and 18.2 on JDK 25, rotating loop alone 14.7 and 12.8; n = 1024, 38.0
+   * and 38.2 against 56.6 and 38.3.
+   *
+   * <p>Why not on JDK 25 (session 15, Zen 5 host, fastest-iteration ratios to the inlined {@code reduceLanes}
+   * baseline, {@code ReproducibilityReport -p n=1000,1024,4096 -f 4}, two paired runs each, block loop -> rotating
+   * loop alone):
+   * <ul>
+   *   <li>512 bits: sum 1.09-1.10, 1.16-1.18, 0.99-1.01 -> 1.00-1.03, 1.07-1.09, 0.99-1.00; dot 1.19-1.21,
+   *       1.08-1.37, 1.02-1.05 -> 1.06-1.07, 1.06-1.08, 1.02-1.03;
+   *   <li>256 bits, where the block loop is PanamaLossKernels' block kernels (a call, 16 loads to check for dot;
+   *       about 130 instructions of checks ahead of its loop, disassembled): dot 1.30, 1.21, 1.30 -> 1.11, 1.07,
+   *       1.07; crossEntropy 1.20, 1.10, 1.02 -> 1.09, 1.07, 1.01; sum 1.19, 1.07, 1.02 -> 0.95, 0.99, 1.03;
+   *   <li>on JDK 17 at 256 bits the rotating loop alone was 1.4-2.4x the baseline (sum 1.80-2.01, dot 1.44-1.98,
+   *       crossEntropy 2.10-2.38, against 0.98-1.21 with the block kernels).
+   * </ul>
+   * Only JDK 17 and 25 were measured; the JDKs between keep JDK 17's threshold. The bits are the same either way
+   * (the canonical order; CI runs {@code CanonicalReductionTest} and the golden corpus on both JDKs at every
+   * width). Not a compile-time constant, but a static final, which C2 folds as one; the comparison with it takes
+   * as many bytes of bytecode as with 512 ({@code InlineBudgetTest}).
    */
-  static final int BLOCK_LOOP_MIN = 512;
+  static final int BLOCK_LOOP_MIN = Runtime.version().feature() >= 25 ? Integer.MAX_VALUE : 512;
 
   /**
    * crossEntropy has no block loop here (its four terms would take it past 325 bytes), so from this n on

@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
- * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN}, and on JDK 25 at every n
- * ({@link #AT_EVERY_N}): small enough for C2 to inline ({@code InlineBudgetTest}), and with 4 vector loads to check
- * before the loop instead of the block kernel's 16.
+ * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25): small enough
+ * for C2 to inline ({@code InlineBudgetTest}), and with 4 vector loads to check before the loop instead of the
+ * block kernel's 16.
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
  * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). From
@@ -26,24 +26,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Reductions8 {
   private Reductions8() {}
-
-  /**
-   * Whether PanamaLossKernels calls these kernels at every n, not only below {@link Reductions16#BLOCK_LOOP_MIN}:
-   * on JDK 25, not on JDK 17. The block kernels are a call, and C2 checks all 16 of their loads (dot) before the
-   * loop on every call (loop predication: about 130 instructions ahead of dot's loop, disassembled on JDK 25).
-   * JDK 25 runs this chunk loop as fast as a block loop; JDK 17's C2 does not unroll it and keeps the rotation's
-   * register moves in it. Measured at 256 bits on the Zen 5 host, fastest-iteration ratio to the inlined
-   * {@code reduceLanes} baseline ({@code ReproducibilityReport -p kernel=sum,dot,crossEntropy -p n=1000,1024,4096
-   * -f 4}, MaxVectorSize=32, session 15), block kernels -> this loop at every n:
-   * <ul>
-   *   <li>JDK 25: dot 1.30, 1.21, 1.30 -> 1.11, 1.07, 1.07; crossEntropy 1.20, 1.10, 1.02 -> 1.09, 1.07, 1.01; sum
-   *       1.19, 1.07, 1.02 -> 0.95, 0.99, 1.03 (the host moved the baselines by up to 30% between the two runs);
-   *   <li>JDK 17: sum 1.05 -> 1.80-2.01; dot 1.10-1.21 -> 1.44-1.98; crossEntropy 0.98-1.01 -> 2.10-2.38.
-   * </ul>
-   * Only JDK 17 and 25 were measured; the JDKs between take JDK 17's choice. The bits are the same either way
-   * (the canonical order; {@code CanonicalReductionTest} and the golden corpus run on both JDKs at 256 bits).
-   */
-  static final boolean AT_EVERY_N = Runtime.version().feature() >= 25;
 
   /** Canonical sum of a[ao .. ao + n). */
   static float sum(float[] a, int ao, int n) {
