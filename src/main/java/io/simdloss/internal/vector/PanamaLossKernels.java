@@ -79,9 +79,10 @@ import jdk.incubator.vector.VectorShuffle;
  * every call. {@link Reductions16} and {@link Reductions8} take one 16-element chunk per iteration and rotate the
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (sum and dot at every n, with their own block loop from 512 on; crossEntropy
- * below 2048); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. On JDK 25 no n reaches 512
- * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
- * change measured: the comments in those classes and the README's "What reproducibility costs".
+ * below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. On
+ * JDK 25 no n reaches 512 ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each
+ * threshold, and what each change measured: the comments in those classes and the README's "What reproducibility
+ * costs".
  *
  * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
  * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element
@@ -722,7 +723,7 @@ public final class PanamaLossKernels implements LossKernels {
 
   /**
    * The canonical {@code crossEntropy} as a block kernel (see the class comment), n >= 16: for 16 lanes from
-   * n = 2048, for 8 lanes from n = 512 before JDK 25, for 4 lanes at every n.
+   * n = 512 before JDK 25 and 2048 on JDK 25, for 8 lanes from n = 512 before JDK 25, for 4 lanes at every n.
    */
   private static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum,
       int n) {

@@ -68,11 +68,18 @@ final class Reductions16 {
 
   /**
    * crossEntropy has no block loop here (its four terms would take it past 325 bytes), so from this n on
-   * PanamaLossKernels calls its written-out block kernel instead, where the call is a small part of the time. Below
-   * it the rotating loop is as fast as the reduceLanes baseline on both JDKs; at n = 4096 on JDK 17 it was 1.21x
-   * (250.9 against 207.2 ns, fastest iterations, 6 paired rounds, ReproducibilityReport, session 8).
+   * PanamaLossKernels calls its written-out block kernel instead, where the call is a small part of the time: 512
+   * before JDK 25, 2048 on JDK 25.
+   *
+   * <p>Session 8 (Intel host) chose 2048 for both JDKs: below it the rotating loop was as fast as the reduceLanes
+   * baseline on both; at n = 4096 on JDK 17 it was 1.21x (250.9 against 207.2 ns, fastest iterations, 6 paired
+   * rounds, ReproducibilityReport). On the Zen 5 host JDK 17's rotating loop was 1.19-1.24x already at n = 1000
+   * and 1.34-1.38x at 1024, and the block kernel from 512 on gave 1.09-1.13 and 0.96 (canonical 42-44 -> 40 ns
+   * and 42-43 -> 31-33 ns; two paired runs of {@code -p kernel=crossEntropy -p n=1000,1024,4096 -f 4},
+   * session 15), so JDK 17 calls it from 512. JDK 25's rotating loop is within the bound there (session 13: 1.09
+   * at 1000, 0.99 at 1024) and keeps 2048; the JDKs between take JDK 17's.
    */
-  static final int CROSS_ENTROPY_BLOCKS_MIN = 2048;
+  static final int CROSS_ENTROPY_BLOCKS_MIN = Runtime.version().feature() >= 25 ? 2048 : 512;
 
   /** Canonical sum of a[ao .. ao + n), n >= 16. */
   static float sum(float[] a, int ao, int n) {
