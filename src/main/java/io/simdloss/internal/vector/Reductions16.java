@@ -36,6 +36,13 @@ final class Reductions16 {
   private Reductions16() {}
 
   /**
+   * Whether this JDK's C2 runs the rotating chunk loops below as fast as a block loop: JDK 25 does; JDK 17 does
+   * not unroll them. Only those two were measured; the JDKs between are taken to be JDK 17's kind. The two
+   * thresholds below depend on it (their comments have the numbers).
+   */
+  private static final boolean FAST_ROTATING_LOOPS = Runtime.version().feature() >= 25;
+
+  /**
    * Below this n the 64-element block loop is skipped and every whole chunk goes through the rotating loop (and
    * at 8 lanes, PanamaLossKernels calls Reductions8 below it, the block kernels from it on). 512 on JDKs before 25;
    * on JDK 25 no n reaches it, so the rotating loop takes every n, at 16 and at 8 lanes.
@@ -64,7 +71,7 @@ final class Reductions16 {
    * width). Not a compile-time constant, but a static final, which C2 folds as one; the comparison with it takes
    * as many bytes of bytecode as with 512 ({@code InlineBudgetTest}).
    */
-  static final int BLOCK_LOOP_MIN = Runtime.version().feature() >= 25 ? Integer.MAX_VALUE : 512;
+  static final int BLOCK_LOOP_MIN = FAST_ROTATING_LOOPS ? Integer.MAX_VALUE : 512;
 
   /**
    * crossEntropy has no block loop here (its four terms would take it past 325 bytes), so from this n on
@@ -79,7 +86,7 @@ final class Reductions16 {
    * session 15), so JDK 17 calls it from 512. JDK 25's rotating loop is within the bound there (session 13: 1.09
    * at 1000, 0.99 at 1024) and keeps 2048; the JDKs between take JDK 17's.
    */
-  static final int CROSS_ENTROPY_BLOCKS_MIN = Runtime.version().feature() >= 25 ? 2048 : 512;
+  static final int CROSS_ENTROPY_BLOCKS_MIN = FAST_ROTATING_LOOPS ? 2048 : 512;
 
   /** Canonical sum of a[ao .. ao + n), n >= 16. */
   static float sum(float[] a, int ao, int n) {
