@@ -181,11 +181,31 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
     return !fromLogits && classes < SEQUENTIAL_CLASSES && rows >= MIN_TRANSPOSED_ROWS;
   }
 
-  /** Rows [first, first + rows) of x, {@code classes} each, into t class-major: t[c * rows + j]. */
+  /**
+   * Rows [first, first + rows) of x, {@code classes} each, into t class-major: t[c * rows + j]. One class per outer
+   * iteration, so that the inner loop runs over the 16-64 rows: with the rows outside and the classes (fewer than
+   * 16) inside, C2's set-up of each short inner loop cost about as much as its copies. Measured with
+   * {@link #transposeBackScaled}, two paired rounds per JDK ({@code LatencyGradient -p batch=32 -p loss=SoftmaxCE
+   * -f 1 -wi 5 -w 300ms -i 5 -r 200ms}), (32, 10): forward 650-652 -> 419-434 ns on JDK 17, 543-599 -> 455-483 on
+   * JDK 25; forwardBackward 1020-1082 -> 682-744 and 921-992 -> 733-752.
+   */
   private static void transpose(float[] x, int first, int rows, int classes, float[] t) {
-    for (int j = 0, from = first * classes; j < rows; j++) {
-      for (int c = 0; c < classes; c++) {
-        t[c * rows + j] = x[from++];
+    for (int c = 0; c < classes; c++) {
+      for (int j = 0, from = first * classes + c, to = c * rows; j < rows; j++, from += classes) {
+        t[to + j] = x[from];
+      }
+    }
+  }
+
+  /**
+   * The inverse of {@link #transpose}, row j scaled by {@code factors[j]}: {@code grad[(first + j) * classes + c] =
+   * t[c * rows + j] * factors[j]}, the classes outside for the same reason.
+   */
+  private static void transposeBackScaled(float[] t, int rows, int classes, float[] factors, float[] grad,
+      int first) {
+    for (int c = 0; c < classes; c++) {
+      for (int j = 0, from = c * rows, to = first * classes + c; j < rows; j++, to += classes) {
+        grad[to] = t[from + j] * factors[j];
       }
     }
   }
@@ -244,8 +264,9 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    * forward: a block of rows copied class-major, and {@link LossKernels#expSumStrided} computes every row's shift,
    * softmax numerators and their sum with one row per vector lane (per lane the row loop's max, exps and
    * sequential sum, so the same bits). Each row's gradient {@code e * (u / sum)}, less u at the label, is written
-   * back row-major in scalar: the row loop's {@code scale}, the same operations. Without it a (32, 10) batch took
-   * 2.8-3.3x its forward, one short dependency chain per row (README, "Latency shapes, session 14").
+   * back row-major in scalar ({@link #transposeBackScaled}): the row loop's {@code scale}, the same operations.
+   * Without it a (32, 10) batch took 2.8-3.3x its forward, one short dependency chain per row (README, "Latency
+   * shapes, session 14").
    */
   private void forwardBackwardRowsTransposed(LossKernels k, float[] x, float[] target, int classes, double scale,
       float u, float[] loss, float[] grad) {
@@ -254,6 +275,7 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
       float[] t = ws.chunk;
       float[] shifts = ws.aux;
       float[] sums = ws.aux3;
+      float[] factors = ws.aux2;
       for (int first = 0; first < loss.length; first += TRANSPOSED_BLOCK) {
         int rows = Math.min(TRANSPOSED_BLOCK, loss.length - first);
         transpose(x, first, rows, classes, t);
@@ -265,11 +287,12 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
           float sum = sums[j];
           float value = (shifts[j] - x[base + label]) + ScalarMath.log(sum);
           loss[n] = (float) ((0d + value) * scale);
-          float factor = u / sum;
-          for (int c = 0; c < classes; c++) {
-            grad[base + c] = t[c * rows + j] * factor;
-          }
-          grad[base + label] -= u;
+          factors[j] = u / sum;
+        }
+        transposeBackScaled(t, rows, classes, factors, grad, first);
+        for (int j = 0; j < rows; j++) {
+          int n = first + j;
+          grad[n * classes + (int) target[n]] -= u;
         }
       }
     } finally {

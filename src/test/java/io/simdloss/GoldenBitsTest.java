@@ -213,6 +213,11 @@ class GoldenBitsTest {
           softmaxCase(loss + "/N" + N + "xC" + c + "x5/axis1", sparse, logits, new int[] {N, c, 5}, 1, 0, null,
               null);
         }
+        // many short class rows: with sparse labels, SoftmaxCrossEntropyLoss's transposed row shortcuts (16 or
+        // more rows of fewer than 16 classes, in blocks of 64 rows)
+        for (int c : new int[] {3, 10, 15}) {
+          softmaxCase(loss + "/N" + MANY + "xC" + c, sparse, logits, new int[] {MANY, c}, -1, 0, null, null);
+        }
         // batch axis 1, class axis 0: (C, N)
         softmaxCase(loss + "/C65xN" + N + "/axis0/batchAxis1", sparse, logits, new int[] {65, N}, 0, 1, null, null);
         // weights: loss shape (N, 7, 1) with class axis last
