@@ -1,0 +1,57 @@
+package io.simdloss.jmh;
+
+import io.simdloss.Backend;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
+/**
+ * Whether a fresh JVM reaches the compiled speed of one loss call and stays there (the README's "JDK 17: a
+ * compilation past C2's node budget"). Not a JMH benchmark: it calls one of {@link GradientCost}'s workloads
+ * ({@code forward} or {@code forwardBackward}) for 4 s in this JVM and prints the time and the bytes allocated per
+ * call over the last second. Run it in several JVMs: a JVM whose C2 left a Vector API operation uncompiled shows
+ * 100x the time and about 1.5 MB per call, where the others show the compiled time and 0 bytes.
+ *
+ * <pre>
+ * for i in 1 2 3 4 5 6 7 8 9 10; do java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar \
+ *   io.simdloss.jmh.SteadyState SigmoidBCE-fromSigmoid forward; done
+ * </pre>
+ *
+ * Arguments: a {@code GradientCost} loss name, then {@code forward} or {@code forwardBackward}.
+ */
+public final class SteadyState {
+  private SteadyState() {}
+
+  public static void main(String[] args) {
+    GradientCost workload = new GradientCost();
+    workload.loss = args[0];
+    workload.setUp();
+    boolean backward = args.length > 1 && args[1].equals("forwardBackward");
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long start = System.nanoTime();
+    long lastSecond = start + 3_000_000_000L;
+    long calls = 0;
+    long lastCalls = -1;
+    long lastBytes = 0;
+    float checksum = 0f;
+    while (true) {
+      long now = System.nanoTime();
+      if (lastCalls < 0 && now >= lastSecond) {
+        lastCalls = calls;
+        lastBytes = threads.getCurrentThreadAllocatedBytes();
+        lastSecond = now;
+      }
+      if (now - start >= 4_000_000_000L) {
+        break;
+      }
+      checksum += (backward ? workload.forwardBackward() : workload.forward())[0];
+      calls++;
+    }
+    long end = System.nanoTime();
+    long bytes = threads.getCurrentThreadAllocatedBytes() - lastBytes;
+    long n = calls - lastCalls;
+    System.out.printf(Locale.ROOT, "%s %s: %d calls in 4 s; last second %.1f us/call, %d bytes/call; backend %s,"
+        + " checksum %s%n", args[0], backward ? "forwardBackward" : "forward", calls, (end - lastSecond) / 1e3 / n,
+        bytes / n, Backend.active(), checksum);
+  }
+}
