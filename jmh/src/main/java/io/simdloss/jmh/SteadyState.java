@@ -49,7 +49,7 @@ public final class SteadyState {
     }
     long end = System.nanoTime();
     long bytes = threads.getCurrentThreadAllocatedBytes() - lastBytes;
-    long n = calls - lastCalls;
+    long n = Math.max(1, calls - lastCalls); // a call longer than the last second: report that one call
     System.out.printf(Locale.ROOT, "%s %s: %d calls in 4 s; last second %.1f us/call, %d bytes/call; backend %s,"
         + " checksum %s%n", args[0], backward ? "forwardBackward" : "forward", calls, (end - lastSecond) / 1e3 / n,
         bytes / n, Backend.active(), checksum);
