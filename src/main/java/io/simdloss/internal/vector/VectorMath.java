@@ -63,10 +63,22 @@ public final class VectorMath {
   // log, log1p
   private static final IntVector SQRT_HALF_BITS = IntVector.broadcast(INTS, 0x3f3504f3);
   private static final IntVector MANTISSA_MASK = IntVector.broadcast(INTS, 0x007fffff);
+  /**
+   * The exponent k (|k| < 2^22) as a float without {@code convert(I2F)}: the bits {@code 0x4b400000 + k} are the
+   * float {@code 1.5 * 2^23 + k} exactly, and subtracting {@code 1.5 * 2^23} leaves k exactly, the value
+   * {@code (float) k} has. Why: on JDK 17 a {@code convert} costs C2 far more IR nodes while it inlines (two large
+   * templates) than an add and a reinterpretation. A compilation with two logs inlined into the chunk loop of
+   * {@code SampleReduction.reduce} reached C2's node cutoff, and in some JVMs C2 then left one Vector API
+   * intrinsic out (session 16: SigmoidBCE fromSigmoid's forward at (64, 1024) stayed 6-120x slower and allocated
+   * 1.54 MB per call in 4-5 of 12-14 JVMs; with this form in 0 of 26; README "JDK 17: a compilation past C2's
+   * node budget").
+   */
+  private static final IntVector EXPONENT_MAGIC_BITS = IntVector.broadcast(INTS, 0x4b400000);
   private static final IntVector SPECIAL_OFFSET = IntVector.broadcast(INTS, 0x7f800000);
   private static final IntVector SPECIAL_FROM = IntVector.broadcast(INTS, 0xff000000);
   private static final float TWO_23 = 0x1p23f;
   private static final FloatVector LN2 = broadcast(0x1.62e43p-1f);
+  private static final FloatVector EXPONENT_MAGIC = broadcast(0x1.8p23f);
   private static final FloatVector L0 = broadcast(0x1.555554p-2f);
   private static final FloatVector L1 = broadcast(-0x1.000226p-2f);
   private static final FloatVector L2 = broadcast(0x1.99a008p-3f);
@@ -140,7 +152,8 @@ public final class VectorMath {
       return FloatVector.fromArray(FLOATS, s, 0);
     }
     IntVector t = ix.sub(SQRT_HALF_BITS);
-    FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
+    FloatVector kf = t.lanewise(VectorOperators.ASHR, 23).add(EXPONENT_MAGIC_BITS).reinterpretAsFloats()
+        .sub(EXPONENT_MAGIC);
     FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
     // logReduced(f, kf), written out
     FloatVector q = f.fma(L7, L6);
@@ -173,7 +186,8 @@ public final class VectorMath {
     // log1pNormal(x, u, iu), written out
     FloatVector c = x.sub(u.sub(ONE)).div(u);
     IntVector t = iu.sub(SQRT_HALF_BITS);
-    FloatVector kf = (FloatVector) t.lanewise(VectorOperators.ASHR, 23).convert(VectorOperators.I2F, 0);
+    FloatVector kf = t.lanewise(VectorOperators.ASHR, 23).add(EXPONENT_MAGIC_BITS).reinterpretAsFloats()
+        .sub(EXPONENT_MAGIC);
     FloatVector f = t.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(ONE);
     FloatVector q = f.fma(L7, L6);
     q = q.fma(f, L5);
