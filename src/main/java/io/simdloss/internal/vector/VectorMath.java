@@ -74,11 +74,11 @@ public final class VectorMath {
    * past C2's node budget"). {@code coldPath} keeps {@code convert}: it is a compilation of its own.
    */
   private static final IntVector EXPONENT_MAGIC_BITS = IntVector.broadcast(INTS, 0x4b400000);
+  private static final FloatVector EXPONENT_MAGIC = broadcast(0x1.8p23f);
   private static final IntVector SPECIAL_OFFSET = IntVector.broadcast(INTS, 0x7f800000);
   private static final IntVector SPECIAL_FROM = IntVector.broadcast(INTS, 0xff000000);
   private static final float TWO_23 = 0x1p23f;
   private static final FloatVector LN2 = broadcast(0x1.62e43p-1f);
-  private static final FloatVector EXPONENT_MAGIC = broadcast(0x1.8p23f); // see EXPONENT_MAGIC_BITS
   private static final FloatVector L0 = broadcast(0x1.555554p-2f);
   private static final FloatVector L1 = broadcast(-0x1.000226p-2f);
   private static final FloatVector L2 = broadcast(0x1.99a008p-3f);
