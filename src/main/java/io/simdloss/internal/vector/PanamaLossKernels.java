@@ -78,8 +78,9 @@ import jdk.incubator.vector.VectorShuffle;
  * bytecode (dot) C2 never inlines them, and they check the bounds of all the block's loads before the loop on
  * every call. {@link Reductions16} and {@link Reductions8} take one 16-element chunk per iteration and rotate the
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
- * 16 lanes, {@code Reductions16} (sum and dot at every n, with their own block loop from 512 on; crossEntropy
- * below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. On
+ * 16 lanes, {@code Reductions16} (below one block, n < 64, its loop-free {@code sumShort}, {@code dotShort} and
+ * {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from 512 on,
+ * crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. On
  * JDK 25 no n reaches 512 ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each
  * threshold, and what each change measured: the comments in those classes and the README's "What reproducibility
  * costs".
@@ -275,7 +276,8 @@ public final class PanamaLossKernels implements LossKernels {
       return TAIL.sum(a, ao, n);
     }
     if (LANES == 16) {
-      return Reductions16.sum(a, ao, n); // its own block loop from BLOCK_LOOP_MIN on
+      // below one block, the chunks without a loop; else its own block loop from BLOCK_LOOP_MIN on
+      return n < BLOCK ? Reductions16.sumShort(a, ao, n) : Reductions16.sum(a, ao, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.sum(a, ao, n);
@@ -449,7 +451,7 @@ public final class PanamaLossKernels implements LossKernels {
       return TAIL.dot(a, ao, b, bo, n);
     }
     if (LANES == 16) {
-      return Reductions16.dot(a, ao, b, bo, n); // its own block loop from BLOCK_LOOP_MIN on
+      return n < BLOCK ? Reductions16.dotShort(a, ao, b, bo, n) : Reductions16.dot(a, ao, b, bo, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.dot(a, ao, b, bo, n);
@@ -713,7 +715,8 @@ public final class PanamaLossKernels implements LossKernels {
       return TAIL.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
     if (LANES == 16 && n < Reductions16.CROSS_ENTROPY_BLOCKS_MIN) {
-      return Reductions16.crossEntropy(label, lo, pred, po, shift, logSum, n);
+      return n < BLOCK ? Reductions16.crossEntropyShort(label, lo, pred, po, shift, logSum, n)
+          : Reductions16.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);

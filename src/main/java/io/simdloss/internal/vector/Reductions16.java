@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The canonical {@code sum}, {@code dot}, {@code crossEntropy} and {@code tripletSum} of {@link PanamaLossKernels}
  * for 16-lane vectors (the preferred species at 512 bits), small enough for C2 to inline them into their caller.
- * Called only when {@code LANES == 16} and n >= 16.
+ * Called only when {@code LANES == 16} and n >= 16: the {@code ...Short} methods below 64 (one block), the others
+ * from 64 on.
  *
  * <p>The order is the one in {@code PanamaLossKernels}' class comment, in this shape: four accumulators hold the
  * logical lanes [0, 16), [16, 32), [32, 48), [48, 64). From {@link #BLOCK_LOOP_MIN} on, a loop takes one 64-element
@@ -87,6 +88,79 @@ final class Reductions16 {
    * at 1000, 0.99 at 1024) and keeps 2048; the JDKs between take JDK 17's.
    */
   static final int CROSS_ENTROPY_BLOCKS_MIN = FAST_ROTATING_LOOPS ? 2048 : 512;
+
+  /**
+   * Canonical sum of a[ao .. ao + n) for 16 <= n < 64: the one to three whole chunks without a loop. No block is
+   * whole, so chunk c alone fills logical lanes [16c, 16c + 16), and the others are +0f. The halving fold's first
+   * two steps are then {@code (c0 + c2) + c1}: lanes j + 32 onto j, then j + 16 onto j, the +0f lanes dropped.
+   *
+   * <p>Dropping them, and the +0f that every logical lane starts from, changes no value, only possibly the sign of
+   * a zero: each operation gets the same real operands, so it rounds to the same value. And the canonical result
+   * is never -0f here: lanes [48, 64) hold +0f, so the fold's {@code L1 + L3} is not -0f, and {@code x + y} is -0f
+   * only when both are, so no sum after it is. So one {@code + 0f} at the end (-0f to +0f, every other value
+   * unchanged) gives the canonical bits. A partial normalization would not: a canonical dot lane can itself be -0f, from a negative
+   * product that underflows, and -0f plus another chunk's exact -0f product stays -0f where the canonical order
+   * has +0f ({@code CanonicalReductionTest.underflowingProductsKeepTheCanonicalSignOfZero}).
+   *
+   * <p>Why not the rotating loop: at n = 48 its three iterations cost more than their adds. Rotating loop ->
+   * these methods, canonical ns (fastest iteration of 6 paired rounds) and its ratio to the inlined
+   * {@code reduceLanes} baseline, n = 48, 512 bits: see the README, "What reproducibility costs", session 17.
+   */
+  static float sumShort(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc = FloatVector.fromArray(f, a, ao);
+    if (n >= 32) {
+      FloatVector c1 = FloatVector.fromArray(f, a, ao + 16);
+      if (n >= 48) {
+        acc = acc.add(FloatVector.fromArray(f, a, ao + 32));
+      }
+      acc = acc.add(c1);
+    }
+    acc = acc.add(acc.rearrange(DOWN_8));
+    acc = acc.add(acc.rearrange(DOWN_4));
+    return sumFrom(((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + 0f, a, ao, n & -16, n);
+  }
+
+  /**
+   * Canonical dot product for 16 <= n < 64, as {@link #sumShort} does the sum, with plain products: each rounds
+   * the exact product as the canonical fma onto a +0f lane does.
+   */
+  static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
+    if (n >= 32) {
+      FloatVector c1 = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
+      if (n >= 48) {
+        acc = acc.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
+      }
+      acc = acc.add(c1);
+    }
+    acc = acc.add(acc.rearrange(DOWN_8));
+    acc = acc.add(acc.rearrange(DOWN_4));
+    return dotFrom(((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + 0f, a, ao, b, bo, n & -16, n);
+  }
+
+  /** Canonical sum of label * ((shift - pred) + logSum) for 16 <= n < 64, as {@link #sumShort} does the sum. */
+  static float crossEntropyShort(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector shiftV = FloatVector.broadcast(f, shift);
+    FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    FloatVector acc = FloatVector.fromArray(f, label, lo)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
+    if (n >= 32) {
+      FloatVector c1 = FloatVector.fromArray(f, label, lo + 16)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 16)).add(logSumV));
+      if (n >= 48) {
+        acc = acc.add(FloatVector.fromArray(f, label, lo + 32)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 32)).add(logSumV)));
+      }
+      acc = acc.add(c1);
+    }
+    acc = acc.add(acc.rearrange(DOWN_8));
+    acc = acc.add(acc.rearrange(DOWN_4));
+    return crossEntropyFrom(((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + 0f, label, lo, pred, po,
+        shift, logSum, n & -16, n);
+  }
 
   /** Canonical sum of a[ao .. ao + n), n >= 16. */
   static float sum(float[] a, int ao, int n) {

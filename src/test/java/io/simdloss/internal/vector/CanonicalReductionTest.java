@@ -248,6 +248,30 @@ class CanonicalReductionTest {
     }
   }
 
+  /**
+   * A lane of the canonical dot can be -0f: fma(x, y, +0f) rounds a negative product that underflows to -0f. Here
+   * every lane of the first chunk is such a -0f, and the other chunks' products are exactly -0f (0 * -1), which the
+   * canonical fma onto +0f turns into +0f. So the canonical result is +0f, and a kernel that adds the products of
+   * the later chunks as they are, -0f, onto the first ones gets -0f.
+   */
+  @Test
+  void underflowingProductsKeepTheCanonicalSignOfZero() {
+    for (int n : new int[] {16, 20, 32, 37, 48, 53, 64, 100}) {
+      float[] a = new float[n];
+      float[] b = new float[n];
+      for (int i = 0; i < n; i++) {
+        boolean first = i < 16;
+        a[i] = first ? -1e-30f : 0f;
+        b[i] = first ? 1e-30f : -1f;
+      }
+      float expected = canonicalDot(a, 0, b, 0, n);
+      assertEquals(0, Float.floatToRawIntBits(expected), "the canonical dot is +0f here, n=" + n);
+      same("spec dot, underflow n=" + n, expected, SCALAR.dot(a, 0, b, 0, n));
+      same("dot, underflow n=" + n, expected, CHOSEN.dot(a, 0, b, 0, n));
+      same("dot, underflow, swapped n=" + n, expected, CHOSEN.dot(b, 0, a, 0, n));
+    }
+  }
+
   /** The same inputs many times, so the kernels are compiled (C1, then C2) while the bits are checked. */
   @Test
   void bitIdenticalWhileCompiling() {
@@ -263,7 +287,8 @@ class CanonicalReductionTest {
     float[] scratch = new float[n];
     float triplet = SCALAR.tripletSum(a, b, c, 1, n, scratch);
     for (int it = 0; it < HOT_ITERATIONS; it++) {
-      int len = it % 2 == 0 ? n : 128; // both with and without a tail
+      // with and without a tail, and below one block (three and two chunks, the loop-free kernels at 16 lanes)
+      int len = new int[] {n, 128, 53, 37}[it % 4];
       float s = len == n ? sum : SCALAR.sum(a, 1, len);
       same("hot sum it=" + it, s, CHOSEN.sum(a, 1, len));
       same("hot dot it=" + it, len == n ? dot : SCALAR.dot(a, 1, b, 0, len), CHOSEN.dot(a, 1, b, 0, len));
