@@ -80,7 +80,7 @@ import jdk.incubator.vector.VectorShuffle;
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (below one block, n < 64, its loop-free {@code sumShort}, {@code dotShort} and
  * {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from 512 on,
- * crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512; otherwise the block kernels. On
+ * crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512 (its {@code sumShort} and {@code dotShort} below 64); otherwise the block kernels. On
  * JDK 25 no n reaches 512 ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each
  * threshold, and what each change measured: the comments in those classes and the README's "What reproducibility
  * costs".
@@ -280,7 +280,7 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions16.sumShort(a, ao, n) : Reductions16.sum(a, ao, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
-      return Reductions8.sum(a, ao, n);
+      return n < BLOCK ? Reductions8.sumShort(a, ao, n) : Reductions8.sum(a, ao, n);
     }
     return sumBlocks(a, ao, n);
   }
@@ -454,7 +454,7 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions16.dotShort(a, ao, b, bo, n) : Reductions16.dot(a, ao, b, bo, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
-      return Reductions8.dot(a, ao, b, bo, n);
+      return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
     return dotBlocks(a, ao, b, bo, n);
   }

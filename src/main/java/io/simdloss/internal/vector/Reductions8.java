@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
- * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25): small enough
+ * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; sum and
+ * dot take their {@code ...Short} methods below 64): small enough
  * for C2 to inline ({@code InlineBudgetTest}), and with 4 vector loads to check before the loop instead of the
  * block kernel's 16.
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
@@ -26,6 +27,53 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Reductions8 {
   private Reductions8() {}
+
+  /**
+   * Canonical sum of a[ao .. ao + n) for 16 <= n < 64 without a loop, as {@code Reductions16.sumShort} (whose
+   * comment has why these are the canonical bits): chunk c is the vectors (lo_c, hi_c), the fold's first three
+   * steps are {@code ((lo0 + lo2) + lo1) + ((hi0 + hi2) + hi1)}, the +0f lanes dropped, and one {@code + 0f} at the
+   * end. Measured in the README, "What reproducibility costs", session 17. No such crossEntropy here: written out
+   * for 8 lanes it took 333 bytes of bytecode, past C2's inlining limit, so crossEntropy keeps its loop below 64.
+   */
+  static float sumShort(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector lo = FloatVector.fromArray(f, a, ao);
+    FloatVector hi = FloatVector.fromArray(f, a, ao + 8);
+    if (n >= 32) {
+      FloatVector lo1 = FloatVector.fromArray(f, a, ao + 16);
+      FloatVector hi1 = FloatVector.fromArray(f, a, ao + 24);
+      if (n >= 48) {
+        lo = lo.add(FloatVector.fromArray(f, a, ao + 32));
+        hi = hi.add(FloatVector.fromArray(f, a, ao + 40));
+      }
+      lo = lo.add(lo1);
+      hi = hi.add(hi1);
+    }
+    lo = lo.add(hi);
+    lo = lo.add(lo.rearrange(DOWN_4));
+    return Reductions16.sumFrom(((lo.lane(0) + lo.lane(2)) + (lo.lane(1) + lo.lane(3))) + 0f, a, ao, n & -16, n);
+  }
+
+  /** Canonical dot product for 16 <= n < 64, as {@link #sumShort} does the sum, with plain products. */
+  static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector lo = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
+    FloatVector hi = FloatVector.fromArray(f, a, ao + 8).mul(FloatVector.fromArray(f, b, bo + 8));
+    if (n >= 32) {
+      FloatVector lo1 = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
+      FloatVector hi1 = FloatVector.fromArray(f, a, ao + 24).mul(FloatVector.fromArray(f, b, bo + 24));
+      if (n >= 48) {
+        lo = lo.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
+        hi = hi.add(FloatVector.fromArray(f, a, ao + 40).mul(FloatVector.fromArray(f, b, bo + 40)));
+      }
+      lo = lo.add(lo1);
+      hi = hi.add(hi1);
+    }
+    lo = lo.add(hi);
+    lo = lo.add(lo.rearrange(DOWN_4));
+    return Reductions16.dotFrom(((lo.lane(0) + lo.lane(2)) + (lo.lane(1) + lo.lane(3))) + 0f, a, ao, b, bo,
+        n & -16, n);
+  }
 
   /** Canonical sum of a[ao .. ao + n). */
   static float sum(float[] a, int ao, int n) {
