@@ -78,12 +78,12 @@ import jdk.incubator.vector.VectorShuffle;
  * bytecode (dot) C2 never inlines them, and they check the bounds of all the block's loads before the loop on
  * every call. {@link Reductions16} and {@link Reductions8} take one 16-element chunk per iteration and rotate the
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
- * 16 lanes, {@code Reductions16} (below one block, n < 64, its loop-free {@code sumShort}, {@code dotShort} and
- * {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from 512 on,
- * crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512 (its {@code sumShort} and {@code dotShort} below 64); otherwise the block kernels. On
- * JDK 25 no n reaches 512 ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each
- * threshold, and what each change measured: the comments in those classes and the README's "What reproducibility
- * costs".
+ * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
+ * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
+ * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512 (its
+ * {@code sumShort} and {@code dotShort} below 64); otherwise the block kernels. On JDK 25 no n reaches 512
+ * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
+ * change measured: the comments in those classes and the README's "What reproducibility costs".
  *
  * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
  * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element

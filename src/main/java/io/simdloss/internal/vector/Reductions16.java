@@ -98,9 +98,9 @@ final class Reductions16 {
    * a zero: each operation gets the same real operands, so it rounds to the same value. And the canonical result
    * is never -0f here: lanes [48, 64) hold +0f, so the fold's {@code L1 + L3} is not -0f, and {@code x + y} is -0f
    * only when both are, so no sum after it is. So one {@code + 0f} at the end (-0f to +0f, every other value
-   * unchanged) gives the canonical bits. A partial normalization would not: a canonical dot lane can itself be -0f, from a negative
-   * product that underflows, and -0f plus another chunk's exact -0f product stays -0f where the canonical order
-   * has +0f ({@code CanonicalReductionTest.underflowingProductsKeepTheCanonicalSignOfZero}).
+   * unchanged) gives the canonical bits. A partial normalization would not: a canonical dot lane can itself be
+   * -0f, from a negative product that underflows, and -0f plus another chunk's exact -0f product stays -0f where
+   * the canonical order has +0f ({@code CanonicalReductionTest.underflowingProductsKeepTheCanonicalSignOfZero}).
    *
    * <p>Why not the rotating loop: at n = 48 its three iterations cost more than their adds. Rotating loop ->
    * these methods, canonical ns (fastest iteration of 6 paired rounds) and its ratio to the inlined

@@ -8,10 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
- * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; sum and
- * dot take their {@code ...Short} methods below 64): small enough
- * for C2 to inline ({@code InlineBudgetTest}), and with 4 vector loads to check before the loop instead of the
- * block kernel's 16.
+ * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; sum and dot
+ * take their {@code ...Short} methods below 64): small enough for C2 to inline ({@code InlineBudgetTest}), and
+ * with 4 vector loads to check before the loop instead of the block kernel's 16.
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
  * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). From

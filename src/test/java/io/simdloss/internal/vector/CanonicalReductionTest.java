@@ -286,9 +286,10 @@ class CanonicalReductionTest {
     float[] c = values(Values.MIXED, n + 1, r);
     float[] scratch = new float[n];
     float triplet = SCALAR.tripletSum(a, b, c, 1, n, scratch);
+    // with and without a tail, and below one block (three and two chunks: the loop-free kernels)
+    int[] lengths = {n, 128, 53, 37};
     for (int it = 0; it < HOT_ITERATIONS; it++) {
-      // with and without a tail, and below one block (three and two chunks, the loop-free kernels at 16 lanes)
-      int len = new int[] {n, 128, 53, 37}[it % 4];
+      int len = lengths[it % 4];
       float s = len == n ? sum : SCALAR.sum(a, 1, len);
       same("hot sum it=" + it, s, CHOSEN.sum(a, 1, len));
       same("hot dot it=" + it, len == n ? dot : SCALAR.dot(a, 1, b, 0, len), CHOSEN.dot(a, 1, b, 0, len));
