@@ -81,7 +81,7 @@ import jdk.incubator.vector.VectorShuffle;
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
  * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512 (its
- * {@code sumShort} and {@code dotShort} below 64); otherwise the block kernels. On JDK 25 no n reaches 512
+ * {@code ...Short} methods below 64); otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
  * change measured: the comments in those classes and the README's "What reproducibility costs".
  *
@@ -717,6 +717,10 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 16 && n < Reductions16.CROSS_ENTROPY_BLOCKS_MIN) {
       return n < BLOCK ? Reductions16.crossEntropyShort(label, lo, pred, po, shift, logSum, n)
           : Reductions16.crossEntropy(label, lo, pred, po, shift, logSum, n);
+    }
+    if (LANES == 8 && n < BLOCK) {
+      return Reductions16.crossEntropyFrom(Reductions8.crossEntropyShortChunks(label, lo, pred, po, shift, logSum, n),
+          label, lo, pred, po, shift, logSum, n & -16, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
- * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; sum and dot
- * take their {@code ...Short} methods below 64): small enough for C2 to inline ({@code InlineBudgetTest}), and
+ * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; below 64
+ * the {@code ...Short} methods): small enough for C2 to inline ({@code InlineBudgetTest}), and
  * with 4 vector loads to check before the loop instead of the block kernel's 16.
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
@@ -31,8 +31,7 @@ final class Reductions8 {
    * Canonical sum of a[ao .. ao + n) for 16 <= n < 64 without a loop, as {@code Reductions16.sumShort} (whose
    * comment has why these are the canonical bits): chunk c is the vectors (lo_c, hi_c), the fold's first three
    * steps are {@code ((lo0 + lo2) + lo1) + ((hi0 + hi2) + hi1)}, the +0f lanes dropped, and one {@code + 0f} at the
-   * end. Measured in the README, "What reproducibility costs", session 17. No such crossEntropy here: written out
-   * for 8 lanes it took 333 bytes of bytecode, past C2's inlining limit, so crossEntropy keeps its loop below 64.
+   * end. Measured in the README, "What reproducibility costs", session 17.
    */
   static float sumShort(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -72,6 +71,39 @@ final class Reductions8 {
     lo = lo.add(lo.rearrange(DOWN_4));
     return Reductions16.dotFrom(((lo.lane(0) + lo.lane(2)) + (lo.lane(1) + lo.lane(3))) + 0f, a, ao, b, bo,
         n & -16, n);
+  }
+
+  /**
+   * The whole chunks' part of the canonical sum of label * ((shift - pred) + logSum) for 16 <= n < 64, as
+   * {@link #sumShort} forms it, without the last n % 16 terms: the caller adds those
+   * ({@code Reductions16.crossEntropyFrom}). With the tail here the method took 333 bytes of bytecode, past C2's
+   * inlining limit of 325 ({@code InlineBudgetTest}).
+   */
+  static float crossEntropyShortChunks(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector shiftV = FloatVector.broadcast(f, shift);
+    FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    FloatVector l = FloatVector.fromArray(f, label, lo)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
+    FloatVector h = FloatVector.fromArray(f, label, lo + 8)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 8)).add(logSumV));
+    if (n >= 32) {
+      FloatVector l1 = FloatVector.fromArray(f, label, lo + 16)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 16)).add(logSumV));
+      FloatVector h1 = FloatVector.fromArray(f, label, lo + 24)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 24)).add(logSumV));
+      if (n >= 48) {
+        l = l.add(FloatVector.fromArray(f, label, lo + 32)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 32)).add(logSumV)));
+        h = h.add(FloatVector.fromArray(f, label, lo + 40)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 40)).add(logSumV)));
+      }
+      l = l.add(l1);
+      h = h.add(h1);
+    }
+    l = l.add(h);
+    l = l.add(l.rearrange(DOWN_4));
+    return ((l.lane(0) + l.lane(2)) + (l.lane(1) + l.lane(3))) + 0f;
   }
 
   /** Canonical sum of a[ao .. ao + n). */
