@@ -272,6 +272,25 @@ class CanonicalReductionTest {
     }
   }
 
+  /**
+   * From n = 64 on, every logical lane holds a product, so when each of them is a negative underflow the canonical
+   * dot is -0f: fma(x, y, +0f) rounds each first product to -0f, and later fmas onto -0f stay -0f. A kernel that
+   * forms the first products with a plain multiply and ends in {@code + 0f}, as the kernels below 64 may, gets +0f.
+   */
+  @Test
+  void underflowEverywhereGivesTheCanonicalNegativeZero() {
+    for (int n : new int[] {64, 65, 80, 100, 112, 127, 128, 200, 1000}) {
+      float[] a = new float[n];
+      float[] b = new float[n];
+      java.util.Arrays.fill(a, -1e-30f);
+      java.util.Arrays.fill(b, 1e-30f);
+      float expected = canonicalDot(a, 0, b, 0, n);
+      assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(expected), "the canonical dot is -0f, n=" + n);
+      same("spec dot, underflow everywhere n=" + n, expected, SCALAR.dot(a, 0, b, 0, n));
+      same("dot, underflow everywhere n=" + n, expected, CHOSEN.dot(a, 0, b, 0, n));
+    }
+  }
+
   /** The same inputs many times, so the kernels are compiled (C1, then C2) while the bits are checked. */
   @Test
   void bitIdenticalWhileCompiling() {
@@ -286,10 +305,11 @@ class CanonicalReductionTest {
     float[] c = values(Values.MIXED, n + 1, r);
     float[] scratch = new float[n];
     float triplet = SCALAR.tripletSum(a, b, c, 1, n, scratch);
-    // with and without a tail, and below one block (three and two chunks: the loop-free kernels)
-    int[] lengths = {n, 128, 53, 37};
+    // with and without a tail, one block and a partial one, and below one block (three and two chunks): the
+    // loop-free kernels too
+    int[] lengths = {n, 128, 100, 53, 37};
     for (int it = 0; it < HOT_ITERATIONS; it++) {
-      int len = lengths[it % 4];
+      int len = lengths[it % lengths.length];
       float s = len == n ? sum : SCALAR.sum(a, 1, len);
       same("hot sum it=" + it, s, CHOSEN.sum(a, 1, len));
       same("hot dot it=" + it, len == n ? dot : SCALAR.dot(a, 1, b, 0, len), CHOSEN.dot(a, 1, b, 0, len));
