@@ -81,7 +81,7 @@ import jdk.incubator.vector.VectorShuffle;
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
  * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512 (its
- * {@code ...Short} methods below 64); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no
+ * {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one whole block, no loop); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no
  * loop); otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
  * change measured: the comments in those classes and the README's "What reproducibility costs".
@@ -281,7 +281,8 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions16.sumShort(a, ao, n) : Reductions16.sum(a, ao, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
-      return n < BLOCK ? Reductions8.sumShort(a, ao, n) : Reductions8.sum(a, ao, n);
+      return n < BLOCK ? Reductions8.sumShort(a, ao, n)
+          : n < 2 * BLOCK ? Reductions8.sumOneBlock(a, ao, n) : Reductions8.sum(a, ao, n);
     }
     if (LANES == 4 && n >= BLOCK && n < 2 * BLOCK) {
       return Reductions4.sumOneBlock(a, ao, n); // one block: no block loop to check the bounds for
@@ -458,7 +459,8 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions16.dotShort(a, ao, b, bo, n) : Reductions16.dot(a, ao, b, bo, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
-      return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
+      return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n)
+          : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
     if (LANES == 4 && n >= BLOCK && n < 2 * BLOCK) {
       return Reductions4.dotOneBlock(a, ao, b, bo, n);
@@ -728,6 +730,9 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 8 && n < BLOCK) {
       return Reductions16.crossEntropyFrom(Reductions8.crossEntropyShortChunks(label, lo, pred, po, shift, logSum, n),
           label, lo, pred, po, shift, logSum, n & -16, n);
+    }
+    if (LANES == 8 && n < 2 * BLOCK) {
+      return Reductions8.crossEntropyOneBlock(label, lo, pred, po, shift, logSum, n);
     }
     if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
       return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);

@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
  * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; below 64
- * the {@code ...Short} methods): small enough for C2 to inline ({@code InlineBudgetTest}), and
- * with 4 vector loads to check before the loop instead of the block kernel's 16.
+ * the {@code ...Short} methods, for one whole block the {@code ...OneBlock} methods): small enough for C2 to inline
+ * ({@code InlineBudgetTest}; the {@code ...OneBlock} methods but sum are calls), and with 4 vector loads to check
+ * before the loop instead of the block kernel's 16.
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
  * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). From
@@ -104,6 +105,144 @@ final class Reductions8 {
     l = l.add(h);
     l = l.add(l.rearrange(DOWN_4));
     return ((l.lane(0) + l.lane(2)) + (l.lane(1) + l.lane(3))) + 0f;
+  }
+
+  /**
+   * Canonical sum of a[ao .. ao + n) for one whole block, 64 <= n < 128, without a loop, as
+   * {@code Reductions4.sumOneBlock} (whose comment has why these are the canonical bits): the block's 8 vectors
+   * load straight into the accumulators (vector k holds logical lanes [8k, 8k + 8)), the partial block's whole
+   * chunks c = 0, 1, 2 add onto vectors 2c and 2c + 1.
+   *
+   * <p>Why not the rotating loop below: at this size JDK 17 ran it slowly, crossEntropy most. Rotating loop -> these
+   * methods, 256 bits, n = 100, canonical fastest iteration (fastest ratio to the inlined {@code reduceLanes}
+   * baseline): JDK 17 sum 8.8 -> 8.4 ns (1.16 -> 0.85), dot 11.7 -> 9.5 (1.32 -> 1.02), crossEntropy 17.8 -> 11.0
+   * (1.53 -> 0.93); JDK 25 6.4 -> 6.6 (0.87 -> 0.88), 9.4 -> 9.1 (1.02 -> 0.93), 12.6 -> 11.1 (1.08 -> 0.96). The
+   * commands and n = 127: README, "What reproducibility costs", session 18. {@code dotOneBlock} (529 bytes of
+   * bytecode) and {@code crossEntropyOneBlock} (688) are calls, not inlined; they take arrays and return a float,
+   * so nothing boxes. {@code sumOneBlock} is 325 bytes, which C2 still inlines; either way is fine for it.
+   */
+  static float sumOneBlock(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector v0 = FloatVector.fromArray(f, a, ao);
+    FloatVector v1 = FloatVector.fromArray(f, a, ao + 8);
+    FloatVector v2 = FloatVector.fromArray(f, a, ao + 16);
+    FloatVector v3 = FloatVector.fromArray(f, a, ao + 24);
+    FloatVector v4 = FloatVector.fromArray(f, a, ao + 32);
+    FloatVector v5 = FloatVector.fromArray(f, a, ao + 40);
+    FloatVector v6 = FloatVector.fromArray(f, a, ao + 48);
+    FloatVector v7 = FloatVector.fromArray(f, a, ao + 56);
+    if (n >= 80) {
+      v0 = v0.add(FloatVector.fromArray(f, a, ao + 64));
+      v1 = v1.add(FloatVector.fromArray(f, a, ao + 72));
+      if (n >= 96) {
+        v2 = v2.add(FloatVector.fromArray(f, a, ao + 80));
+        v3 = v3.add(FloatVector.fromArray(f, a, ao + 88));
+        if (n >= 112) {
+          v4 = v4.add(FloatVector.fromArray(f, a, ao + 96));
+          v5 = v5.add(FloatVector.fromArray(f, a, ao + 104));
+        }
+      }
+    }
+    // the fold of the rotating kernels above, with the vectors in their canonical places
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    v0 = v0.add(v0.rearrange(DOWN_4));
+    float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
+    return Reductions16.sumFrom(s, a, ao, n & -16, n);
+  }
+
+  /** Canonical dot product for 64 <= n < 128, as {@link #sumOneBlock}, each lane's first product an fma onto +0f. */
+  static float dotOneBlock(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector z = FloatVector.zero(f);
+    FloatVector v0 = FloatVector.fromArray(f, a, ao).fma(FloatVector.fromArray(f, b, bo), z);
+    FloatVector v1 = FloatVector.fromArray(f, a, ao + 8).fma(FloatVector.fromArray(f, b, bo + 8), z);
+    FloatVector v2 = FloatVector.fromArray(f, a, ao + 16).fma(FloatVector.fromArray(f, b, bo + 16), z);
+    FloatVector v3 = FloatVector.fromArray(f, a, ao + 24).fma(FloatVector.fromArray(f, b, bo + 24), z);
+    FloatVector v4 = FloatVector.fromArray(f, a, ao + 32).fma(FloatVector.fromArray(f, b, bo + 32), z);
+    FloatVector v5 = FloatVector.fromArray(f, a, ao + 40).fma(FloatVector.fromArray(f, b, bo + 40), z);
+    FloatVector v6 = FloatVector.fromArray(f, a, ao + 48).fma(FloatVector.fromArray(f, b, bo + 48), z);
+    FloatVector v7 = FloatVector.fromArray(f, a, ao + 56).fma(FloatVector.fromArray(f, b, bo + 56), z);
+    if (n >= 80) {
+      v0 = FloatVector.fromArray(f, a, ao + 64).fma(FloatVector.fromArray(f, b, bo + 64), v0);
+      v1 = FloatVector.fromArray(f, a, ao + 72).fma(FloatVector.fromArray(f, b, bo + 72), v1);
+      if (n >= 96) {
+        v2 = FloatVector.fromArray(f, a, ao + 80).fma(FloatVector.fromArray(f, b, bo + 80), v2);
+        v3 = FloatVector.fromArray(f, a, ao + 88).fma(FloatVector.fromArray(f, b, bo + 88), v3);
+        if (n >= 112) {
+          v4 = FloatVector.fromArray(f, a, ao + 96).fma(FloatVector.fromArray(f, b, bo + 96), v4);
+          v5 = FloatVector.fromArray(f, a, ao + 104).fma(FloatVector.fromArray(f, b, bo + 104), v5);
+        }
+      }
+    }
+    // the fold of the rotating kernels above, with the vectors in their canonical places
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    v0 = v0.add(v0.rearrange(DOWN_4));
+    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3));
+    return Reductions16.dotFrom(s, a, ao, b, bo, n & -16, n);
+  }
+
+  /** Canonical sum of label * ((shift - pred) + logSum) for 64 <= n < 128, as {@link #sumOneBlock}. */
+  static float crossEntropyOneBlock(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector shiftV = FloatVector.broadcast(f, shift);
+    FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    FloatVector v0 = FloatVector.fromArray(f, label, lo)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
+    FloatVector v1 = FloatVector.fromArray(f, label, lo + 8)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 8)).add(logSumV));
+    FloatVector v2 = FloatVector.fromArray(f, label, lo + 16)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 16)).add(logSumV));
+    FloatVector v3 = FloatVector.fromArray(f, label, lo + 24)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 24)).add(logSumV));
+    FloatVector v4 = FloatVector.fromArray(f, label, lo + 32)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 32)).add(logSumV));
+    FloatVector v5 = FloatVector.fromArray(f, label, lo + 40)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 40)).add(logSumV));
+    FloatVector v6 = FloatVector.fromArray(f, label, lo + 48)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 48)).add(logSumV));
+    FloatVector v7 = FloatVector.fromArray(f, label, lo + 56)
+        .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 56)).add(logSumV));
+    if (n >= 80) {
+      v0 = v0.add(FloatVector.fromArray(f, label, lo + 64)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 64)).add(logSumV)));
+      v1 = v1.add(FloatVector.fromArray(f, label, lo + 72)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 72)).add(logSumV)));
+      if (n >= 96) {
+        v2 = v2.add(FloatVector.fromArray(f, label, lo + 80)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 80)).add(logSumV)));
+        v3 = v3.add(FloatVector.fromArray(f, label, lo + 88)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 88)).add(logSumV)));
+        if (n >= 112) {
+          v4 = v4.add(FloatVector.fromArray(f, label, lo + 96)
+              .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 96)).add(logSumV)));
+          v5 = v5.add(FloatVector.fromArray(f, label, lo + 104)
+              .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 104)).add(logSumV)));
+        }
+      }
+    }
+    // the fold of the rotating kernels above, with the vectors in their canonical places
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    v0 = v0.add(v0.rearrange(DOWN_4));
+    float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
+    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, n & -16, n);
   }
 
   /** Canonical sum of a[ao .. ao + n). */
