@@ -80,8 +80,9 @@ import jdk.incubator.vector.VectorShuffle;
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
- * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 512 (its
- * {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one whole block, no loop); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no
+ * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 128 before JDK 25 and
+ * at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one whole block,
+ * no loop); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no
  * loop); otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
  * change measured: the comments in those classes and the README's "What reproducibility costs".
@@ -280,7 +281,7 @@ public final class PanamaLossKernels implements LossKernels {
       // below one block, the chunks without a loop; else its own block loop from BLOCK_LOOP_MIN on
       return n < BLOCK ? Reductions16.sumShort(a, ao, n) : Reductions16.sum(a, ao, n);
     }
-    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
+    if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
       return n < BLOCK ? Reductions8.sumShort(a, ao, n)
           : n < 2 * BLOCK ? Reductions8.sumOneBlock(a, ao, n) : Reductions8.sum(a, ao, n);
     }
@@ -458,7 +459,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 16) {
       return n < BLOCK ? Reductions16.dotShort(a, ao, b, bo, n) : Reductions16.dot(a, ao, b, bo, n);
     }
-    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
+    if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
       return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n)
           : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
@@ -734,7 +735,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 8 && n < 2 * BLOCK) {
       return Reductions8.crossEntropyOneBlock(label, lo, pred, po, shift, logSum, n);
     }
-    if (LANES == 8 && n < Reductions16.BLOCK_LOOP_MIN) {
+    if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
       return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
     if (LANES == 4 && n >= BLOCK && n < 2 * BLOCK) {

@@ -39,14 +39,14 @@ final class Reductions16 {
   /**
    * Whether this JDK's C2 runs the rotating chunk loops below as fast as a block loop: JDK 25 does; JDK 17 does
    * not unroll them. Only those two were measured; the JDKs between are taken to be JDK 17's kind. The two
-   * thresholds below depend on it (their comments have the numbers).
+   * thresholds below and {@code Reductions8.BLOCK_KERNELS_MIN} depend on it (their comments have the numbers).
    */
-  private static final boolean FAST_ROTATING_LOOPS = Runtime.version().feature() >= 25;
+  static final boolean FAST_ROTATING_LOOPS = Runtime.version().feature() >= 25;
 
   /**
-   * Below this n the 64-element block loop is skipped and every whole chunk goes through the rotating loop (and
-   * at 8 lanes, PanamaLossKernels calls Reductions8 below it, the block kernels from it on). 512 on JDKs before 25;
-   * on JDK 25 no n reaches it, so the rotating loop takes every n, at 16 and at 8 lanes.
+   * Below this n the 64-element block loop is skipped and every whole chunk goes through the rotating loop. 512 on
+   * JDKs before 25; on JDK 25 no n reaches it, so the rotating loop takes every n. (8 lanes have their own
+   * threshold since session 18, {@code Reductions8.BLOCK_KERNELS_MIN}.)
    *
    * <p>Why a block loop at all: C2 checks the bounds of all the block loop's loads before the loop on every call
    * (loop predication), which one or two blocks do not repay; the rotating loop has two loads to check (dot). But

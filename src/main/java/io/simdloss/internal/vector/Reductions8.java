@@ -8,15 +8,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
- * vectors (256-bit floats), for 16 <= n < {@link Reductions16#BLOCK_LOOP_MIN} (every n on JDK 25; below 64
+ * vectors (256-bit floats), for 16 <= n < {@link #BLOCK_KERNELS_MIN} (every n on JDK 25, n < 128 before; below 64
  * the {@code ...Short} methods, for one whole block the {@code ...OneBlock} methods): small enough for C2 to inline
  * ({@code InlineBudgetTest}; the {@code ...OneBlock} methods but sum are calls), and with 4 vector loads to check
  * before the loop instead of the block kernel's 16.
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
- * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). From
- * {@code BLOCK_LOOP_MIN} on, on JDKs before 25, {@code PanamaLossKernels} calls its block kernels instead: JDK 17's
- * C2 does not unroll this loop (ten register moves per chunk, disassembled), which long rows would pay for.
+ * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). On JDKs before 25 only
+ * JDK 25 runs it: JDK 17's C2 does not unroll this loop (ten register moves per chunk, disassembled), and
+ * {@code PanamaLossKernels} calls its block kernels from {@code BLOCK_KERNELS_MIN} on.
  *
  * <p>Measured against the block kernels at 256 bits, n = 100 (fastest-iteration ratio to the inlined
  * {@code reduceLanes} baseline, {@code ReproducibilityReport}, before -> after): JDK 25 dot 1.63 -> 0.94, sum
@@ -27,6 +27,25 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Reductions8 {
   private Reductions8() {}
+
+  /**
+   * From this n on, PanamaLossKernels calls its block kernels at 8 lanes instead of the rotating loops below: 128
+   * (the first n past the {@code ...OneBlock} methods) on JDKs before 25, which do not unroll those loops; never on
+   * JDK 25, whose rotating loops are within the bound up to n = 4096 (session 15).
+   *
+   * <p>Until session 18 it was 512 before JDK 25, as {@code Reductions16.BLOCK_LOOP_MIN}. The report at n = 140, 200
+   * and 400 then showed JDK 17's rotating loops far from the bound. Rotating loop -> block kernels, JDK 17, 256 bits,
+   * canonical fastest iteration in ns (fastest ratio to the inlined {@code reduceLanes} baseline), {@code
+   * ReproducibilityReport -p kernel=sum,dot,crossEntropy -p n=... -f 4} with {@code -XX:MaxVectorSize=32}:
+   * <ul>
+   *   <li>sum: n = 140 12.8 -> 9.9 (1.43 -> 1.09), 200 13.0 -> 9.2 (1.44 -> 1.01), 400 18.1 -> 11.6 (1.50 -> 0.96);
+   *   <li>crossEntropy: 24.2 -> 18.5 (1.70 -> 1.29), 28.0 -> 19.6 (1.94 -> 1.38), 42.9 -> 24.3 (1.75 -> 0.97);
+   *   <li>dot, about level and over the bound either way: 18.0 -> 19.0 (1.64 -> 1.77), 18.6 -> 18.9 (1.65 -> 1.68),
+   *       24.3 -> 23.5 (1.32 -> 1.29).
+   * </ul>
+   * One threshold for the three keeps one rule; dot's difference is within the host's noise.
+   */
+  static final int BLOCK_KERNELS_MIN = Reductions16.FAST_ROTATING_LOOPS ? Integer.MAX_VALUE : 128;
 
   /**
    * Canonical sum of a[ao .. ao + n) for 16 <= n < 64 without a loop, as {@code Reductions16.sumShort} (whose
