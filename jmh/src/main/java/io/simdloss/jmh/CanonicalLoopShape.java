@@ -64,10 +64,11 @@ public class CanonicalLoopShape {
     for (int m = 16; m < 1200; m++) {
       int r = Float.floatToRawIntBits(rot(x, o, y, o, m));
       if (Float.floatToRawIntBits(block(x, o, y, o, m)) != r || Float.floatToRawIntBits(rot2(x, o, y, o, m)) != r
-          || Float.floatToRawIntBits(flat(x, o, y, o, m)) != r) {
+          || Float.floatToRawIntBits(flat(x, o, y, o, m)) != r || Float.floatToRawIntBits(rotI(x, o, y, o, m)) != r) {
         throw new AssertionError("the loop shapes differ at n = " + m);
       }
-      if (Float.floatToRawIntBits(rotCE(y, o, x, o, 0.5f, 1.25f, m)) != Float.floatToRawIntBits(flatCE(y, o, x, o, 0.5f, 1.25f, m))) {
+      if (Float.floatToRawIntBits(rotCE(y, o, x, o, 0.5f, 1.25f, m))
+          != Float.floatToRawIntBits(flatCE(y, o, x, o, 0.5f, 1.25f, m))) {
         throw new AssertionError("the CE shapes differ at n = " + m);
       }
     }
@@ -136,8 +137,10 @@ public class CanonicalLoopShape {
     FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     int i = 0;
     for (; i <= n - 16; i += 16) {
-      FloatVector t0 = acc0.add(FloatVector.fromArray(F, label, lo + i).mul(sV.sub(FloatVector.fromArray(F, pred, po + i)).add(rV)));
-      FloatVector t1 = acc1.add(FloatVector.fromArray(F, label, lo + i + 8).mul(sV.sub(FloatVector.fromArray(F, pred, po + i + 8)).add(rV)));
+      FloatVector t0 = acc0.add(FloatVector.fromArray(F, label, lo + i)
+          .mul(sV.sub(FloatVector.fromArray(F, pred, po + i)).add(rV)));
+      FloatVector t1 = acc1.add(FloatVector.fromArray(F, label, lo + i + 8)
+          .mul(sV.sub(FloatVector.fromArray(F, pred, po + i + 8)).add(rV)));
       acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = t0; acc7 = t1;
     }
     acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
@@ -155,22 +158,35 @@ public class CanonicalLoopShape {
     if (n < 64 || n >= 128) return rotCE(label, lo, pred, po, shift, logSum, n);
     FloatVector sV = FloatVector.broadcast(F, shift), rV = FloatVector.broadcast(F, logSum);
     FloatVector acc0 = FloatVector.fromArray(F, label, lo).mul(sV.sub(FloatVector.fromArray(F, pred, po)).add(rV));
-    FloatVector acc1 = FloatVector.fromArray(F, label, lo + 8).mul(sV.sub(FloatVector.fromArray(F, pred, po + 8)).add(rV));
-    FloatVector acc2 = FloatVector.fromArray(F, label, lo + 16).mul(sV.sub(FloatVector.fromArray(F, pred, po + 16)).add(rV));
-    FloatVector acc3 = FloatVector.fromArray(F, label, lo + 24).mul(sV.sub(FloatVector.fromArray(F, pred, po + 24)).add(rV));
-    FloatVector acc4 = FloatVector.fromArray(F, label, lo + 32).mul(sV.sub(FloatVector.fromArray(F, pred, po + 32)).add(rV));
-    FloatVector acc5 = FloatVector.fromArray(F, label, lo + 40).mul(sV.sub(FloatVector.fromArray(F, pred, po + 40)).add(rV));
-    FloatVector acc6 = FloatVector.fromArray(F, label, lo + 48).mul(sV.sub(FloatVector.fromArray(F, pred, po + 48)).add(rV));
-    FloatVector acc7 = FloatVector.fromArray(F, label, lo + 56).mul(sV.sub(FloatVector.fromArray(F, pred, po + 56)).add(rV));
+    FloatVector acc1 = FloatVector.fromArray(F, label, lo + 8)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 8)).add(rV));
+    FloatVector acc2 = FloatVector.fromArray(F, label, lo + 16)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 16)).add(rV));
+    FloatVector acc3 = FloatVector.fromArray(F, label, lo + 24)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 24)).add(rV));
+    FloatVector acc4 = FloatVector.fromArray(F, label, lo + 32)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 32)).add(rV));
+    FloatVector acc5 = FloatVector.fromArray(F, label, lo + 40)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 40)).add(rV));
+    FloatVector acc6 = FloatVector.fromArray(F, label, lo + 48)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 48)).add(rV));
+    FloatVector acc7 = FloatVector.fromArray(F, label, lo + 56)
+        .mul(sV.sub(FloatVector.fromArray(F, pred, po + 56)).add(rV));
     if (n >= 80) {
-      acc0 = acc0.add(FloatVector.fromArray(F, label, lo + 64).mul(sV.sub(FloatVector.fromArray(F, pred, po + 64)).add(rV)));
-      acc1 = acc1.add(FloatVector.fromArray(F, label, lo + 72).mul(sV.sub(FloatVector.fromArray(F, pred, po + 72)).add(rV)));
+      acc0 = acc0.add(FloatVector.fromArray(F, label, lo + 64)
+          .mul(sV.sub(FloatVector.fromArray(F, pred, po + 64)).add(rV)));
+      acc1 = acc1.add(FloatVector.fromArray(F, label, lo + 72)
+          .mul(sV.sub(FloatVector.fromArray(F, pred, po + 72)).add(rV)));
       if (n >= 96) {
-        acc2 = acc2.add(FloatVector.fromArray(F, label, lo + 80).mul(sV.sub(FloatVector.fromArray(F, pred, po + 80)).add(rV)));
-        acc3 = acc3.add(FloatVector.fromArray(F, label, lo + 88).mul(sV.sub(FloatVector.fromArray(F, pred, po + 88)).add(rV)));
+        acc2 = acc2.add(FloatVector.fromArray(F, label, lo + 80)
+            .mul(sV.sub(FloatVector.fromArray(F, pred, po + 80)).add(rV)));
+        acc3 = acc3.add(FloatVector.fromArray(F, label, lo + 88)
+            .mul(sV.sub(FloatVector.fromArray(F, pred, po + 88)).add(rV)));
         if (n >= 112) {
-          acc4 = acc4.add(FloatVector.fromArray(F, label, lo + 96).mul(sV.sub(FloatVector.fromArray(F, pred, po + 96)).add(rV)));
-          acc5 = acc5.add(FloatVector.fromArray(F, label, lo + 104).mul(sV.sub(FloatVector.fromArray(F, pred, po + 104)).add(rV)));
+          acc4 = acc4.add(FloatVector.fromArray(F, label, lo + 96)
+              .mul(sV.sub(FloatVector.fromArray(F, pred, po + 96)).add(rV)));
+          acc5 = acc5.add(FloatVector.fromArray(F, label, lo + 104)
+              .mul(sV.sub(FloatVector.fromArray(F, pred, po + 104)).add(rV)));
         }
       }
     }

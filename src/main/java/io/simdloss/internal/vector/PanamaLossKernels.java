@@ -80,10 +80,10 @@ import jdk.incubator.vector.VectorShuffle;
  * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
- * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 128 before JDK 25 and
- * at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one whole block,
- * no loop); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no
- * loop); otherwise the block kernels. On JDK 25 no n reaches 512
+ * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 128 before
+ * JDK 25 and at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one
+ * whole block, no loop); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no loop);
+ * otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
  * change measured: the comments in those classes and the README's "What reproducibility costs".
  *
