@@ -292,9 +292,10 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   /**
-   * The canonical {@code sum} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 512 before
-   * JDK 25, for 4 lanes at every n. Its 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay
-   * so that the three block kernels keep one shape, and crossEntropyBlocks does use them.
+   * The canonical {@code sum} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 128 before
+   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}), for 4 lanes at every n but 64-127 ({@code Reductions4}). Its
+   * 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the three block kernels
+   * keep one shape, and crossEntropyBlocks does use them.
    */
   private static float sumBlocks(float[] a, int ao, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
@@ -470,9 +471,10 @@ public final class PanamaLossKernels implements LossKernels {
   }
 
   /**
-   * The canonical {@code dot} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 512 before
-   * JDK 25, for 4 lanes at every n. Its 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay
-   * so that the three block kernels keep one shape, and crossEntropyBlocks does use them.
+   * The canonical {@code dot} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 128 before
+   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}), for 4 lanes at every n but 64-127 ({@code Reductions4}). Its
+   * 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the three block kernels
+   * keep one shape, and crossEntropyBlocks does use them.
    */
   private static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
@@ -746,7 +748,8 @@ public final class PanamaLossKernels implements LossKernels {
 
   /**
    * The canonical {@code crossEntropy} as a block kernel (see the class comment), n >= 16: for 16 lanes from
-   * n = 512 before JDK 25 and 2048 on JDK 25, for 8 lanes from n = 512 before JDK 25, for 4 lanes at every n.
+   * n = 512 before JDK 25 and 2048 on JDK 25, for 8 lanes from n = 128 before JDK 25, for 4 lanes at every n but
+   * 64-127.
    */
   private static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum,
       int n) {
