@@ -82,7 +82,9 @@ import jdk.incubator.vector.VectorShuffle;
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
  * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 128 before
  * JDK 25 and at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one
- * whole block, no loop); 4 lanes, {@link Reductions4} for one whole block ({@code 64 <= n < 128}, no loop);
+ * whole block, no loop); 4 lanes, {@link Reductions4} (its {@code ...OneBlock} methods for one whole block,
+ * {@code 64 <= n < 128}, no loop, and its own block kernels at every other n, whose loop C2 does not count on JDK
+ * 25);
  * otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
  * change measured: the comments in those classes and the README's "What reproducibility costs".
@@ -285,23 +287,22 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions8.sumShort(a, ao, n)
           : n < 2 * BLOCK ? Reductions8.sumOneBlock(a, ao, n) : Reductions8.sum(a, ao, n);
     }
-    if (LANES == 4 && n >= BLOCK && n < 2 * BLOCK) {
-      return Reductions4.sumOneBlock(a, ao, n); // one block: no block loop to check the bounds for
+    if (LANES == 4) {
+      // one block: no block loop to check the bounds for
+      return n >= BLOCK && n < 2 * BLOCK ? Reductions4.sumOneBlock(a, ao, n) : Reductions4.sumBlocks(a, ao, n);
     }
     return sumBlocks(a, ao, n);
   }
 
   /**
    * The canonical {@code sum} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 128 before
-   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}), for 4 lanes at every n but 64-127 ({@code Reductions4}). Its
-   * 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the three block kernels
-   * keep one shape, and crossEntropyBlocks does use them.
+   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}); 4 lanes have their own ({@code Reductions4.sumBlocks}, why:
+   * there). Its 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the three block
+   * kernels keep one shape, and crossEntropyBlocks does use them.
    */
   private static float sumBlocks(float[] a, int ao, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
-    FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
-    FloatVector acc15 = acc0;
     int bound = n - n % BLOCK;
     for (int i = 0; i < bound; i += BLOCK) {
       int p = ao + i;
@@ -309,21 +310,11 @@ public final class PanamaLossKernels implements LossKernels {
       acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
       acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
       acc3 = acc3.add(FloatVector.fromArray(FLOATS, a, p + 3 * LANES));
-      if (LANES <= 8) {
+      if (LANES == 8) {
         acc4 = acc4.add(FloatVector.fromArray(FLOATS, a, p + 4 * LANES));
         acc5 = acc5.add(FloatVector.fromArray(FLOATS, a, p + 5 * LANES));
         acc6 = acc6.add(FloatVector.fromArray(FLOATS, a, p + 6 * LANES));
         acc7 = acc7.add(FloatVector.fromArray(FLOATS, a, p + 7 * LANES));
-        if (LANES == 4) {
-          acc8 = acc8.add(FloatVector.fromArray(FLOATS, a, p + 8 * LANES));
-          acc9 = acc9.add(FloatVector.fromArray(FLOATS, a, p + 9 * LANES));
-          acc10 = acc10.add(FloatVector.fromArray(FLOATS, a, p + 10 * LANES));
-          acc11 = acc11.add(FloatVector.fromArray(FLOATS, a, p + 11 * LANES));
-          acc12 = acc12.add(FloatVector.fromArray(FLOATS, a, p + 12 * LANES));
-          acc13 = acc13.add(FloatVector.fromArray(FLOATS, a, p + 13 * LANES));
-          acc14 = acc14.add(FloatVector.fromArray(FLOATS, a, p + 14 * LANES));
-          acc15 = acc15.add(FloatVector.fromArray(FLOATS, a, p + 15 * LANES));
-        }
       }
     }
     // the last n % 64 elements: whole 16-element chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)
@@ -332,55 +323,30 @@ public final class PanamaLossKernels implements LossKernels {
       int p = ao + bound;
       if (LANES == 16) {
         acc0 = acc0.add(FloatVector.fromArray(FLOATS, a, p));
-      } else if (LANES == 8) {
-        acc0 = acc0.add(FloatVector.fromArray(FLOATS, a, p));
-        acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
       } else {
         acc0 = acc0.add(FloatVector.fromArray(FLOATS, a, p));
         acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
-        acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
-        acc3 = acc3.add(FloatVector.fromArray(FLOATS, a, p + 3 * LANES));
       }
       if (rest >= 2 * CHUNK) {
         if (LANES == 16) {
           acc1 = acc1.add(FloatVector.fromArray(FLOATS, a, p + LANES));
-        } else if (LANES == 8) {
+        } else {
           acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
           acc3 = acc3.add(FloatVector.fromArray(FLOATS, a, p + 3 * LANES));
-        } else {
-          acc4 = acc4.add(FloatVector.fromArray(FLOATS, a, p + 4 * LANES));
-          acc5 = acc5.add(FloatVector.fromArray(FLOATS, a, p + 5 * LANES));
-          acc6 = acc6.add(FloatVector.fromArray(FLOATS, a, p + 6 * LANES));
-          acc7 = acc7.add(FloatVector.fromArray(FLOATS, a, p + 7 * LANES));
         }
         if (rest >= 3 * CHUNK) {
           if (LANES == 16) {
             acc2 = acc2.add(FloatVector.fromArray(FLOATS, a, p + 2 * LANES));
-          } else if (LANES == 8) {
+          } else {
             acc4 = acc4.add(FloatVector.fromArray(FLOATS, a, p + 4 * LANES));
             acc5 = acc5.add(FloatVector.fromArray(FLOATS, a, p + 5 * LANES));
-          } else {
-            acc8 = acc8.add(FloatVector.fromArray(FLOATS, a, p + 8 * LANES));
-            acc9 = acc9.add(FloatVector.fromArray(FLOATS, a, p + 9 * LANES));
-            acc10 = acc10.add(FloatVector.fromArray(FLOATS, a, p + 10 * LANES));
-            acc11 = acc11.add(FloatVector.fromArray(FLOATS, a, p + 11 * LANES));
           }
         }
       }
     }
     bound = n - n % CHUNK;
     // combine by halving (written out, see the class comment)
-    if (LANES == 4) {
-      acc0 = acc0.add(acc8);
-      acc1 = acc1.add(acc9);
-      acc2 = acc2.add(acc10);
-      acc3 = acc3.add(acc11);
-      acc4 = acc4.add(acc12);
-      acc5 = acc5.add(acc13);
-      acc6 = acc6.add(acc14);
-      acc7 = acc7.add(acc15);
-    }
-    if (LANES <= 8) {
+    if (LANES == 8) {
       acc0 = acc0.add(acc4);
       acc1 = acc1.add(acc5);
       acc2 = acc2.add(acc6);
@@ -464,23 +430,27 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n)
           : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
-    if (LANES == 4 && n >= BLOCK && n < 2 * BLOCK) {
-      return Reductions4.dotOneBlock(a, ao, b, bo, n);
+    if (LANES == 4) {
+      return n >= BLOCK && n < 2 * BLOCK ? Reductions4.dotOneBlock(a, ao, b, bo, n)
+          : Reductions4.dotBlocks(a, ao, b, bo, n);
     }
     return dotBlocks(a, ao, b, bo, n);
   }
 
   /**
    * The canonical {@code dot} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 128 before
-   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}), for 4 lanes at every n but 64-127 ({@code Reductions4}). Its
+   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}); 4 lanes have their own ({@code Reductions4.dotBlocks}). Its
    * 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the three block kernels
    * keep one shape, and crossEntropyBlocks does use them.
+   *
+   * <p>At 8 lanes on JDK 17 its C2 compilation sits at the edge of C2's node budget for inlining
+   * ({@code NodeCountInliningCutoff}): in {@code AllocationTest} (256 bits) a few added bytes of bytecode, even
+   * branches C2 folds away, left the fold's last {@code lane()} call not inlined, and the vector was boxed on every
+   * call (512 bytes per call; session 19, {@code -XX:+PrintInlining}). Change it only with that execution run.
    */
   private static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
-    FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
-    FloatVector acc15 = acc0;
     int bound = n - n % BLOCK;
     for (int i = 0; i < bound; i += BLOCK) {
       int p = ao + i;
@@ -491,7 +461,7 @@ public final class PanamaLossKernels implements LossKernels {
           .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
       acc3 = FloatVector.fromArray(FLOATS, a, p + 3 * LANES)
           .fma(FloatVector.fromArray(FLOATS, b, q + 3 * LANES), acc3);
-      if (LANES <= 8) {
+      if (LANES == 8) {
         acc4 = FloatVector.fromArray(FLOATS, a, p + 4 * LANES)
             .fma(FloatVector.fromArray(FLOATS, b, q + 4 * LANES), acc4);
         acc5 = FloatVector.fromArray(FLOATS, a, p + 5 * LANES)
@@ -500,24 +470,6 @@ public final class PanamaLossKernels implements LossKernels {
             .fma(FloatVector.fromArray(FLOATS, b, q + 6 * LANES), acc6);
         acc7 = FloatVector.fromArray(FLOATS, a, p + 7 * LANES)
             .fma(FloatVector.fromArray(FLOATS, b, q + 7 * LANES), acc7);
-        if (LANES == 4) {
-          acc8 = FloatVector.fromArray(FLOATS, a, p + 8 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 8 * LANES), acc8);
-          acc9 = FloatVector.fromArray(FLOATS, a, p + 9 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 9 * LANES), acc9);
-          acc10 = FloatVector.fromArray(FLOATS, a, p + 10 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 10 * LANES), acc10);
-          acc11 = FloatVector.fromArray(FLOATS, a, p + 11 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 11 * LANES), acc11);
-          acc12 = FloatVector.fromArray(FLOATS, a, p + 12 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 12 * LANES), acc12);
-          acc13 = FloatVector.fromArray(FLOATS, a, p + 13 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 13 * LANES), acc13);
-          acc14 = FloatVector.fromArray(FLOATS, a, p + 14 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 14 * LANES), acc14);
-          acc15 = FloatVector.fromArray(FLOATS, a, p + 15 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 15 * LANES), acc15);
-        }
       }
     }
     // the last n % 64 elements: whole 16-element chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)
@@ -527,70 +479,35 @@ public final class PanamaLossKernels implements LossKernels {
       int q = bo + bound;
       if (LANES == 16) {
         acc0 = FloatVector.fromArray(FLOATS, a, p).fma(FloatVector.fromArray(FLOATS, b, q), acc0);
-      } else if (LANES == 8) {
-        acc0 = FloatVector.fromArray(FLOATS, a, p).fma(FloatVector.fromArray(FLOATS, b, q), acc0);
-        acc1 = FloatVector.fromArray(FLOATS, a, p + LANES).fma(FloatVector.fromArray(FLOATS, b, q + LANES), acc1);
       } else {
         acc0 = FloatVector.fromArray(FLOATS, a, p).fma(FloatVector.fromArray(FLOATS, b, q), acc0);
         acc1 = FloatVector.fromArray(FLOATS, a, p + LANES).fma(FloatVector.fromArray(FLOATS, b, q + LANES), acc1);
-        acc2 = FloatVector.fromArray(FLOATS, a, p + 2 * LANES)
-            .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
-        acc3 = FloatVector.fromArray(FLOATS, a, p + 3 * LANES)
-            .fma(FloatVector.fromArray(FLOATS, b, q + 3 * LANES), acc3);
       }
       if (rest >= 2 * CHUNK) {
         if (LANES == 16) {
           acc1 = FloatVector.fromArray(FLOATS, a, p + LANES).fma(FloatVector.fromArray(FLOATS, b, q + LANES), acc1);
-        } else if (LANES == 8) {
+        } else {
           acc2 = FloatVector.fromArray(FLOATS, a, p + 2 * LANES)
               .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
           acc3 = FloatVector.fromArray(FLOATS, a, p + 3 * LANES)
               .fma(FloatVector.fromArray(FLOATS, b, q + 3 * LANES), acc3);
-        } else {
-          acc4 = FloatVector.fromArray(FLOATS, a, p + 4 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 4 * LANES), acc4);
-          acc5 = FloatVector.fromArray(FLOATS, a, p + 5 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 5 * LANES), acc5);
-          acc6 = FloatVector.fromArray(FLOATS, a, p + 6 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 6 * LANES), acc6);
-          acc7 = FloatVector.fromArray(FLOATS, a, p + 7 * LANES)
-              .fma(FloatVector.fromArray(FLOATS, b, q + 7 * LANES), acc7);
         }
         if (rest >= 3 * CHUNK) {
           if (LANES == 16) {
             acc2 = FloatVector.fromArray(FLOATS, a, p + 2 * LANES)
                 .fma(FloatVector.fromArray(FLOATS, b, q + 2 * LANES), acc2);
-          } else if (LANES == 8) {
+          } else {
             acc4 = FloatVector.fromArray(FLOATS, a, p + 4 * LANES)
                 .fma(FloatVector.fromArray(FLOATS, b, q + 4 * LANES), acc4);
             acc5 = FloatVector.fromArray(FLOATS, a, p + 5 * LANES)
                 .fma(FloatVector.fromArray(FLOATS, b, q + 5 * LANES), acc5);
-          } else {
-            acc8 = FloatVector.fromArray(FLOATS, a, p + 8 * LANES)
-                .fma(FloatVector.fromArray(FLOATS, b, q + 8 * LANES), acc8);
-            acc9 = FloatVector.fromArray(FLOATS, a, p + 9 * LANES)
-                .fma(FloatVector.fromArray(FLOATS, b, q + 9 * LANES), acc9);
-            acc10 = FloatVector.fromArray(FLOATS, a, p + 10 * LANES)
-                .fma(FloatVector.fromArray(FLOATS, b, q + 10 * LANES), acc10);
-            acc11 = FloatVector.fromArray(FLOATS, a, p + 11 * LANES)
-                .fma(FloatVector.fromArray(FLOATS, b, q + 11 * LANES), acc11);
           }
         }
       }
     }
     bound = n - n % CHUNK;
     // combine by halving (written out, see the class comment)
-    if (LANES == 4) {
-      acc0 = acc0.add(acc8);
-      acc1 = acc1.add(acc9);
-      acc2 = acc2.add(acc10);
-      acc3 = acc3.add(acc11);
-      acc4 = acc4.add(acc12);
-      acc5 = acc5.add(acc13);
-      acc6 = acc6.add(acc14);
-      acc7 = acc7.add(acc15);
-    }
-    if (LANES <= 8) {
+    if (LANES == 8) {
       acc0 = acc0.add(acc4);
       acc1 = acc1.add(acc5);
       acc2 = acc2.add(acc6);
@@ -740,16 +657,17 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
       return Reductions8.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
-    if (LANES == 4 && n >= BLOCK && n < 2 * BLOCK) {
-      return Reductions4.crossEntropyOneBlock(label, lo, pred, po, shift, logSum, n);
+    if (LANES == 4) {
+      return n >= BLOCK && n < 2 * BLOCK ? Reductions4.crossEntropyOneBlock(label, lo, pred, po, shift, logSum, n)
+          : Reductions4.crossEntropyBlocks(label, lo, pred, po, shift, logSum, n);
     }
     return crossEntropyBlocks(label, lo, pred, po, shift, logSum, n);
   }
 
   /**
    * The canonical {@code crossEntropy} as a block kernel (see the class comment), n >= 16: for 16 lanes from
-   * n = 512 before JDK 25 and 2048 on JDK 25, for 8 lanes from n = 128 before JDK 25, for 4 lanes at every n but
-   * 64-127.
+   * n = 512 before JDK 25 and 2048 on JDK 25, for 8 lanes from n = 128 before JDK 25 (4 lanes: {@code
+   * Reductions4.crossEntropyBlocks}).
    */
   private static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum,
       int n) {
@@ -758,8 +676,6 @@ public final class PanamaLossKernels implements LossKernels {
     FloatVector logSumV = FloatVector.broadcast(FLOATS, logSum);
     FloatVector acc0 = FloatVector.zero(FLOATS);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
-    FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
-    FloatVector acc15 = acc0;
     int bound = n - n % BLOCK;
     for (int i = 0; i < bound; i += BLOCK) {
       int p = lo + i;
@@ -772,7 +688,7 @@ public final class PanamaLossKernels implements LossKernels {
           .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
       acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
           .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES)).add(logSumV)));
-      if (LANES <= 8) {
+      if (LANES == 8) {
         acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
             .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES)).add(logSumV)));
         acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
@@ -781,24 +697,6 @@ public final class PanamaLossKernels implements LossKernels {
             .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES)).add(logSumV)));
         acc7 = acc7.add(FloatVector.fromArray(FLOATS, label, p + 7 * LANES)
             .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES)).add(logSumV)));
-        if (LANES == 4) {
-          acc8 = acc8.add(FloatVector.fromArray(FLOATS, label, p + 8 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES)).add(logSumV)));
-          acc9 = acc9.add(FloatVector.fromArray(FLOATS, label, p + 9 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES)).add(logSumV)));
-          acc10 = acc10.add(FloatVector.fromArray(FLOATS, label, p + 10 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES)).add(logSumV)));
-          acc11 = acc11.add(FloatVector.fromArray(FLOATS, label, p + 11 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES)).add(logSumV)));
-          acc12 = acc12.add(FloatVector.fromArray(FLOATS, label, p + 12 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 12 * LANES)).add(logSumV)));
-          acc13 = acc13.add(FloatVector.fromArray(FLOATS, label, p + 13 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 13 * LANES)).add(logSumV)));
-          acc14 = acc14.add(FloatVector.fromArray(FLOATS, label, p + 14 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 14 * LANES)).add(logSumV)));
-          acc15 = acc15.add(FloatVector.fromArray(FLOATS, label, p + 15 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 15 * LANES)).add(logSumV)));
-        }
       }
     }
     // the last n % 64 elements: whole 16-element chunks c = 0, 1, 2 into logical lanes [16c, 16c + 16)
@@ -808,73 +706,37 @@ public final class PanamaLossKernels implements LossKernels {
       int q = po + bound;
       if (LANES == 16) {
         acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
-      } else if (LANES == 8) {
-        acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
-        acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
-            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
       } else {
         acc0 = acc0.add(FloatVector.fromArray(FLOATS, label, p).mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q)).add(logSumV)));
         acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
             .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
-        acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
-            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
-        acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
-            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES)).add(logSumV)));
       }
       if (rest >= 2 * CHUNK) {
         if (LANES == 16) {
           acc1 = acc1.add(FloatVector.fromArray(FLOATS, label, p + LANES)
               .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + LANES)).add(logSumV)));
-        } else if (LANES == 8) {
+        } else {
           acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
               .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
           acc3 = acc3.add(FloatVector.fromArray(FLOATS, label, p + 3 * LANES)
               .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 3 * LANES)).add(logSumV)));
-        } else {
-          acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES)).add(logSumV)));
-          acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES)).add(logSumV)));
-          acc6 = acc6.add(FloatVector.fromArray(FLOATS, label, p + 6 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 6 * LANES)).add(logSumV)));
-          acc7 = acc7.add(FloatVector.fromArray(FLOATS, label, p + 7 * LANES)
-              .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 7 * LANES)).add(logSumV)));
         }
         if (rest >= 3 * CHUNK) {
           if (LANES == 16) {
             acc2 = acc2.add(FloatVector.fromArray(FLOATS, label, p + 2 * LANES)
                 .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 2 * LANES)).add(logSumV)));
-          } else if (LANES == 8) {
+          } else {
             acc4 = acc4.add(FloatVector.fromArray(FLOATS, label, p + 4 * LANES)
                 .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 4 * LANES)).add(logSumV)));
             acc5 = acc5.add(FloatVector.fromArray(FLOATS, label, p + 5 * LANES)
                 .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 5 * LANES)).add(logSumV)));
-          } else {
-            acc8 = acc8.add(FloatVector.fromArray(FLOATS, label, p + 8 * LANES)
-                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 8 * LANES)).add(logSumV)));
-            acc9 = acc9.add(FloatVector.fromArray(FLOATS, label, p + 9 * LANES)
-                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 9 * LANES)).add(logSumV)));
-            acc10 = acc10.add(FloatVector.fromArray(FLOATS, label, p + 10 * LANES)
-                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 10 * LANES)).add(logSumV)));
-            acc11 = acc11.add(FloatVector.fromArray(FLOATS, label, p + 11 * LANES)
-                .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, q + 11 * LANES)).add(logSumV)));
           }
         }
       }
     }
     bound = n - n % CHUNK;
     // combine by halving (written out, see the class comment)
-    if (LANES == 4) {
-      acc0 = acc0.add(acc8);
-      acc1 = acc1.add(acc9);
-      acc2 = acc2.add(acc10);
-      acc3 = acc3.add(acc11);
-      acc4 = acc4.add(acc12);
-      acc5 = acc5.add(acc13);
-      acc6 = acc6.add(acc14);
-      acc7 = acc7.add(acc15);
-    }
-    if (LANES <= 8) {
+    if (LANES == 8) {
       acc0 = acc0.add(acc4);
       acc1 = acc1.add(acc5);
       acc2 = acc2.add(acc6);

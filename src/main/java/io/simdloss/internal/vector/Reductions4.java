@@ -7,17 +7,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 4-lane vectors
- * (128-bit floats) and one whole block, {@code 64 <= n < 128}, without a loop: the 16 vectors of the block load
- * straight into the 16 accumulators (vector k holds logical lanes [4k, 4k + 4)), the partial block's whole chunks
- * c = 0, 1, 2 add onto vectors 4c .. 4c + 3, then the block kernels' halving fold and the scalar tail.
+ * (128-bit floats), n >= 16. One whole block, {@code 64 <= n < 128}, takes the {@code ...OneBlock} methods, without a
+ * loop: the 16 vectors of the block load straight into the 16 accumulators (vector k holds logical lanes [4k, 4k +
+ * 4)), the partial block's whole chunks c = 0, 1, 2 add onto vectors 4c .. 4c + 3, then the block kernels' halving
+ * fold and the scalar tail. Every other n takes the {@code ...Blocks} methods at the end: the block kernels of
+ * PanamaLossKernels at 4 lanes, moved here in session 19 so that their block loop can be uncounted on JDK 25 ({@link
+ * #UNCOUNTED_BLOCK_LOOPS}) without a byte changing in the 8-lane compilation of {@code PanamaLossKernels.dotBlocks},
+ * which sits at the edge of JDK 17's C2 node budget (its comment).
  *
- * <p>Why: at 4 lanes every other n takes the block kernels, and C2 checks the bounds of all of a block's loads
- * (32 for dot) before the block loop on every call that enters it (loop predication), which one block does not
- * repay: at n = 100 the block kernels took up to 2.43x the inlined {@code reduceLanes} baseline (README, "What
+ * <p>Why the {@code ...OneBlock} methods: before JDK 25 the block loop is counted, and C2 checks the bounds of all
+ * of a block's loads (32 for dot) before it on every call that enters it (loop predication), which one block does
+ * not repay: at n = 100 the block kernels took up to 2.43x the inlined {@code reduceLanes} baseline (README, "What
  * reproducibility costs", session 15). A loop-free method has no loop to predicate. Session 15 tried the same
- * first block peeled inside the block kernels; that took {@code crossEntropyBlocks} past what C1 compiles. These
- * are methods of their own (450-1,100 bytes of bytecode, so calls, not inlined; they take arrays and return a
- * float, so nothing boxes). Measured: README, "What reproducibility costs", session 18.
+ * first block peeled inside the block kernels; that took {@code crossEntropyBlocks} past what C1 compiles. All the
+ * methods here are methods of their own (560-1,530 bytes of bytecode, so calls, not inlined; they take arrays and
+ * return a float, so nothing boxes). Measured: README, "What reproducibility costs", sessions 18 and 19.
  *
  * <p>Why these are the canonical bits. {@code dot} forms each lane as the canonical order does: an fma of the first
  * product onto +0f, then of the later chunk's onto it. {@code sum} and {@code crossEntropy} leave out the +0f each
@@ -30,6 +34,39 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Reductions4 {
   private Reductions4() {}
+
+  /**
+   * Whether the block loops below step by {@link #blockStride} (JDK 25) rather than by the constant 64 (before).
+   *
+   * <p>Why: C2 turns a loop whose stride is a constant into a counted loop and predicates it, checking the bounds of
+   * every load in the body once before the loop, on every call (16 loads for sum, 32 for dot at 4 lanes). JDK 25
+   * pays for that far more than JDK 17 does: with {@code -XX:-UseLoopPredicate} for the whole JVM (a diagnosis),
+   * 128 bits, n = 140, its canonical sum took 11.1 instead of 16.1 ns and dot 20.0 instead of 36.3 (session 18). A
+   * stride C2 cannot fold keeps the loop uncounted, so its checks stay in the body, where they are cheap. JDK 17
+   * lost with the same loop (sum at n = 1000 and 4096 went from 1.02 and 0.96 to 1.18 and 1.22 of the baseline), so
+   * it keeps the counted loop; the JDKs between are taken to be JDK 17's kind, as {@code
+   * Reductions16.FAST_ROTATING_LOOPS} does.
+   *
+   * <p>Measured at 4 lanes on JDK 25 (session 19; {@code ReproducibilityReport -p kernel=sum,dot,crossEntropy -p
+   * n=140,200,400,1000,4096 -f 3} with {@code -XX:MaxVectorSize=16}, the counted and the uncounted loop back to
+   * back, two runs), fastest ratios to the inlined {@code reduceLanes} baseline, counted -> uncounted:
+   * <ul>
+   *   <li>sum: n = 140 1.77-1.86 -> 1.12, 200 1.78-2.06 -> 1.14-1.20, 400 1.41-1.59 -> 1.04-1.07, 1000 1.08 ->
+   *       0.97-0.99, 4096 0.90 -> 0.91-0.92;
+   *   <li>dot: 2.49-2.52 -> 1.34, 2.04-2.07 -> 1.22-1.28, 1.49 -> 1.13, 1.25-1.27 -> 1.09-1.12, 1.00-1.03 -> 1.02;
+   *   <li>crossEntropy: 1.88-2.01 -> 1.34, 1.41-1.70 -> 1.21-1.32, 1.17-1.20 -> 1.03-1.04, 1.16-1.21 -> 0.98-1.03,
+   *       1.03-1.09 -> 1.04-1.05.
+   * </ul>
+   */
+  static final boolean UNCOUNTED_BLOCK_LOOPS = Reductions16.FAST_ROTATING_LOOPS;
+
+  /**
+   * 64, in a field that is neither final nor ever written, so C2 cannot take it for a constant: the stride of the
+   * block loops when {@link #UNCOUNTED_BLOCK_LOOPS}.
+   *
+   * <p>The numbers, in ns: the README, "What reproducibility costs", session 19.
+   */
+  private static int blockStride = 64;
 
   /** Canonical sum of a[ao .. ao + n), 64 <= n < 128. */
   static float sumOneBlock(float[] a, int ao, int n) {
@@ -230,6 +267,244 @@ final class Reductions4 {
     v1 = v1.add(v3);
     v0 = v0.add(v1);
     float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
+    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, n & -16, n);
+  }
+
+  /**
+   * Canonical sum of a[ao .. ao + n) for n >= 16 but not 64-127 (those: {@link #sumOneBlock}), the block kernel at
+   * 4 lanes (the order: PanamaLossKernels' class comment). One 64-element block per iteration into the 16
+   * accumulators, the partial block's whole chunks c = 0, 1, 2 onto vectors 4c .. 4c + 3, the halving fold, the
+   * scalar tail.
+   */
+  static float sumBlocks(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector v0 = FloatVector.zero(f);
+    FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0, v8 = v0, v9 = v0, v10 = v0, v11 = v0;
+    FloatVector v12 = v0, v13 = v0, v14 = v0, v15 = v0;
+    int bound = n - n % 64;
+    for (int i = 0; i < bound; i += UNCOUNTED_BLOCK_LOOPS ? blockStride : 64) {
+      int p = ao + i;
+      v0 = v0.add(FloatVector.fromArray(f, a, p));
+      v1 = v1.add(FloatVector.fromArray(f, a, p + 4));
+      v2 = v2.add(FloatVector.fromArray(f, a, p + 8));
+      v3 = v3.add(FloatVector.fromArray(f, a, p + 12));
+      v4 = v4.add(FloatVector.fromArray(f, a, p + 16));
+      v5 = v5.add(FloatVector.fromArray(f, a, p + 20));
+      v6 = v6.add(FloatVector.fromArray(f, a, p + 24));
+      v7 = v7.add(FloatVector.fromArray(f, a, p + 28));
+      v8 = v8.add(FloatVector.fromArray(f, a, p + 32));
+      v9 = v9.add(FloatVector.fromArray(f, a, p + 36));
+      v10 = v10.add(FloatVector.fromArray(f, a, p + 40));
+      v11 = v11.add(FloatVector.fromArray(f, a, p + 44));
+      v12 = v12.add(FloatVector.fromArray(f, a, p + 48));
+      v13 = v13.add(FloatVector.fromArray(f, a, p + 52));
+      v14 = v14.add(FloatVector.fromArray(f, a, p + 56));
+      v15 = v15.add(FloatVector.fromArray(f, a, p + 60));
+    }
+    int rest = n - bound;
+    int p = ao + bound;
+    if (rest >= 16) {
+      v0 = v0.add(FloatVector.fromArray(f, a, p));
+      v1 = v1.add(FloatVector.fromArray(f, a, p + 4));
+      v2 = v2.add(FloatVector.fromArray(f, a, p + 8));
+      v3 = v3.add(FloatVector.fromArray(f, a, p + 12));
+      if (rest >= 32) {
+        v4 = v4.add(FloatVector.fromArray(f, a, p + 16));
+        v5 = v5.add(FloatVector.fromArray(f, a, p + 20));
+        v6 = v6.add(FloatVector.fromArray(f, a, p + 24));
+        v7 = v7.add(FloatVector.fromArray(f, a, p + 28));
+        if (rest >= 48) {
+          v8 = v8.add(FloatVector.fromArray(f, a, p + 32));
+          v9 = v9.add(FloatVector.fromArray(f, a, p + 36));
+          v10 = v10.add(FloatVector.fromArray(f, a, p + 40));
+          v11 = v11.add(FloatVector.fromArray(f, a, p + 44));
+        }
+      }
+    }
+    // the halving fold of the 16 vectors (logical lanes [4k, 4k + 4) in vector k)
+    v0 = v0.add(v8);
+    v1 = v1.add(v9);
+    v2 = v2.add(v10);
+    v3 = v3.add(v11);
+    v4 = v4.add(v12);
+    v5 = v5.add(v13);
+    v6 = v6.add(v14);
+    v7 = v7.add(v15);
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
+    return Reductions16.sumFrom(s, a, ao, n & -16, n);
+  }
+
+  /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), as {@link #sumBlocks}, one fma each. */
+  static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector v0 = FloatVector.zero(f);
+    FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0, v8 = v0, v9 = v0, v10 = v0, v11 = v0;
+    FloatVector v12 = v0, v13 = v0, v14 = v0, v15 = v0;
+    int bound = n - n % 64;
+    for (int i = 0; i < bound; i += UNCOUNTED_BLOCK_LOOPS ? blockStride : 64) {
+      int p = ao + i;
+      int q = bo + i;
+      v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);
+      v1 = FloatVector.fromArray(f, a, p + 4).fma(FloatVector.fromArray(f, b, q + 4), v1);
+      v2 = FloatVector.fromArray(f, a, p + 8).fma(FloatVector.fromArray(f, b, q + 8), v2);
+      v3 = FloatVector.fromArray(f, a, p + 12).fma(FloatVector.fromArray(f, b, q + 12), v3);
+      v4 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), v4);
+      v5 = FloatVector.fromArray(f, a, p + 20).fma(FloatVector.fromArray(f, b, q + 20), v5);
+      v6 = FloatVector.fromArray(f, a, p + 24).fma(FloatVector.fromArray(f, b, q + 24), v6);
+      v7 = FloatVector.fromArray(f, a, p + 28).fma(FloatVector.fromArray(f, b, q + 28), v7);
+      v8 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), v8);
+      v9 = FloatVector.fromArray(f, a, p + 36).fma(FloatVector.fromArray(f, b, q + 36), v9);
+      v10 = FloatVector.fromArray(f, a, p + 40).fma(FloatVector.fromArray(f, b, q + 40), v10);
+      v11 = FloatVector.fromArray(f, a, p + 44).fma(FloatVector.fromArray(f, b, q + 44), v11);
+      v12 = FloatVector.fromArray(f, a, p + 48).fma(FloatVector.fromArray(f, b, q + 48), v12);
+      v13 = FloatVector.fromArray(f, a, p + 52).fma(FloatVector.fromArray(f, b, q + 52), v13);
+      v14 = FloatVector.fromArray(f, a, p + 56).fma(FloatVector.fromArray(f, b, q + 56), v14);
+      v15 = FloatVector.fromArray(f, a, p + 60).fma(FloatVector.fromArray(f, b, q + 60), v15);
+    }
+    int rest = n - bound;
+    int p = ao + bound;
+    int q = bo + bound;
+    if (rest >= 16) {
+      v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);
+      v1 = FloatVector.fromArray(f, a, p + 4).fma(FloatVector.fromArray(f, b, q + 4), v1);
+      v2 = FloatVector.fromArray(f, a, p + 8).fma(FloatVector.fromArray(f, b, q + 8), v2);
+      v3 = FloatVector.fromArray(f, a, p + 12).fma(FloatVector.fromArray(f, b, q + 12), v3);
+      if (rest >= 32) {
+        v4 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), v4);
+        v5 = FloatVector.fromArray(f, a, p + 20).fma(FloatVector.fromArray(f, b, q + 20), v5);
+        v6 = FloatVector.fromArray(f, a, p + 24).fma(FloatVector.fromArray(f, b, q + 24), v6);
+        v7 = FloatVector.fromArray(f, a, p + 28).fma(FloatVector.fromArray(f, b, q + 28), v7);
+        if (rest >= 48) {
+          v8 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), v8);
+          v9 = FloatVector.fromArray(f, a, p + 36).fma(FloatVector.fromArray(f, b, q + 36), v9);
+          v10 = FloatVector.fromArray(f, a, p + 40).fma(FloatVector.fromArray(f, b, q + 40), v10);
+          v11 = FloatVector.fromArray(f, a, p + 44).fma(FloatVector.fromArray(f, b, q + 44), v11);
+        }
+      }
+    }
+    v0 = v0.add(v8);
+    v1 = v1.add(v9);
+    v2 = v2.add(v10);
+    v3 = v3.add(v11);
+    v4 = v4.add(v12);
+    v5 = v5.add(v13);
+    v6 = v6.add(v14);
+    v7 = v7.add(v15);
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
+    return Reductions16.dotFrom(s, a, ao, b, bo, n & -16, n);
+  }
+
+  /**
+   * Canonical sum of label * ((shift - pred) + logSum) over n elements, as {@link #sumBlocks}, the scalar
+   * kernel's operations per element.
+   */
+  static float crossEntropyBlocks(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector shiftV = FloatVector.broadcast(f, shift);
+    FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    FloatVector v0 = FloatVector.zero(f);
+    FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0, v8 = v0, v9 = v0, v10 = v0, v11 = v0;
+    FloatVector v12 = v0, v13 = v0, v14 = v0, v15 = v0;
+    int bound = n - n % 64;
+    for (int i = 0; i < bound; i += UNCOUNTED_BLOCK_LOOPS ? blockStride : 64) {
+      int p = lo + i;
+      int q = po + i;
+      v0 = v0.add(FloatVector.fromArray(f, label, p)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q)).add(logSumV)));
+      v1 = v1.add(FloatVector.fromArray(f, label, p + 4)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 4)).add(logSumV)));
+      v2 = v2.add(FloatVector.fromArray(f, label, p + 8)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 8)).add(logSumV)));
+      v3 = v3.add(FloatVector.fromArray(f, label, p + 12)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 12)).add(logSumV)));
+      v4 = v4.add(FloatVector.fromArray(f, label, p + 16)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 16)).add(logSumV)));
+      v5 = v5.add(FloatVector.fromArray(f, label, p + 20)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 20)).add(logSumV)));
+      v6 = v6.add(FloatVector.fromArray(f, label, p + 24)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 24)).add(logSumV)));
+      v7 = v7.add(FloatVector.fromArray(f, label, p + 28)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 28)).add(logSumV)));
+      v8 = v8.add(FloatVector.fromArray(f, label, p + 32)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 32)).add(logSumV)));
+      v9 = v9.add(FloatVector.fromArray(f, label, p + 36)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 36)).add(logSumV)));
+      v10 = v10.add(FloatVector.fromArray(f, label, p + 40)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 40)).add(logSumV)));
+      v11 = v11.add(FloatVector.fromArray(f, label, p + 44)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 44)).add(logSumV)));
+      v12 = v12.add(FloatVector.fromArray(f, label, p + 48)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 48)).add(logSumV)));
+      v13 = v13.add(FloatVector.fromArray(f, label, p + 52)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 52)).add(logSumV)));
+      v14 = v14.add(FloatVector.fromArray(f, label, p + 56)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 56)).add(logSumV)));
+      v15 = v15.add(FloatVector.fromArray(f, label, p + 60)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 60)).add(logSumV)));
+    }
+    int rest = n - bound;
+    int p = lo + bound;
+    int q = po + bound;
+    if (rest >= 16) {
+      v0 = v0.add(FloatVector.fromArray(f, label, p)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q)).add(logSumV)));
+      v1 = v1.add(FloatVector.fromArray(f, label, p + 4)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 4)).add(logSumV)));
+      v2 = v2.add(FloatVector.fromArray(f, label, p + 8)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 8)).add(logSumV)));
+      v3 = v3.add(FloatVector.fromArray(f, label, p + 12)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 12)).add(logSumV)));
+      if (rest >= 32) {
+        v4 = v4.add(FloatVector.fromArray(f, label, p + 16)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 16)).add(logSumV)));
+        v5 = v5.add(FloatVector.fromArray(f, label, p + 20)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 20)).add(logSumV)));
+        v6 = v6.add(FloatVector.fromArray(f, label, p + 24)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 24)).add(logSumV)));
+        v7 = v7.add(FloatVector.fromArray(f, label, p + 28)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 28)).add(logSumV)));
+        if (rest >= 48) {
+          v8 = v8.add(FloatVector.fromArray(f, label, p + 32)
+              .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 32)).add(logSumV)));
+          v9 = v9.add(FloatVector.fromArray(f, label, p + 36)
+              .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 36)).add(logSumV)));
+          v10 = v10.add(FloatVector.fromArray(f, label, p + 40)
+              .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 40)).add(logSumV)));
+          v11 = v11.add(FloatVector.fromArray(f, label, p + 44)
+              .mul(shiftV.sub(FloatVector.fromArray(f, pred, q + 44)).add(logSumV)));
+        }
+      }
+    }
+    v0 = v0.add(v8);
+    v1 = v1.add(v9);
+    v2 = v2.add(v10);
+    v3 = v3.add(v11);
+    v4 = v4.add(v12);
+    v5 = v5.add(v13);
+    v6 = v6.add(v14);
+    v7 = v7.add(v15);
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
     return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, n & -16, n);
   }
 }
