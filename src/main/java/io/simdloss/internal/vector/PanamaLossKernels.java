@@ -431,8 +431,8 @@ public final class PanamaLossKernels implements LossKernels {
           : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
     if (LANES == 4) {
-      return n >= BLOCK && n < 2 * BLOCK ? Reductions4.dotOneBlock(a, ao, b, bo, n)
-          : Reductions4.dotBlocks(a, ao, b, bo, n);
+      return n < BLOCK ? Reductions4.dotShort(a, ao, b, bo, n)
+          : n < 2 * BLOCK ? Reductions4.dotOneBlock(a, ao, b, bo, n) : Reductions4.dotBlocks(a, ao, b, bo, n);
     }
     return dotBlocks(a, ao, b, bo, n);
   }

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (128-bit floats), n >= 16. One whole block, {@code 64 <= n < 128}, takes the {@code ...OneBlock} methods, without a
  * loop: the 16 vectors of the block load straight into the 16 accumulators (vector k holds logical lanes [4k, 4k +
  * 4)), the partial block's whole chunks c = 0, 1, 2 add onto vectors 4c .. 4c + 3, then the block kernels' halving
- * fold and the scalar tail. Every other n takes the {@code ...Blocks} methods at the end: the block kernels of
+ * fold and the scalar tail. Below 64, dot takes {@link #dotShort}, without a loop. Every other n takes the
+ * {@code ...Blocks} methods at the end: the block kernels of
  * PanamaLossKernels at 4 lanes, moved here in session 19 so that their block loop can be uncounted on JDK 25 ({@link
  * #UNCOUNTED_BLOCK_LOOPS}) without a byte changing in the 8-lane compilation of {@code PanamaLossKernels.dotBlocks},
  * which sits at the edge of JDK 17's C2 node budget (its comment).
@@ -123,6 +124,47 @@ final class Reductions4 {
     v0 = v0.add(v1);
     float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f; // half = 2, then 1; +0f: above
     return Reductions16.sumFrom(s, a, ao, n & -16, n);
+  }
+
+  /**
+   * Canonical dot product for 16 <= n < 64 without a loop, as {@code Reductions8.dotShort} at 8 lanes: chunk c is the
+   * vectors 4c .. 4c + 3 of plain products; the fold's first two steps add only the chunks that exist (the logical
+   * lanes no element reaches are +0f), and one {@code + 0f} at the end gives the canonical bits, as {@code
+   * Reductions16.sumShort} argues (below 64 some logical lanes stay +0f, so the canonical fold is never -0f).
+   *
+   * <p>Why only dot: after session 19 moved the 4-lane block kernels here, {@link #dotBlocks} (which took n < 64, its
+   * loop not entered) measured slower here than the same code had in PanamaLossKernels on JDK 17 (n = 48, 6.9 ->
+   * 8.9 ns), for no reason found; sum and crossEntropy did not. This method is faster than either on both JDKs
+   * (n = 16, 32, 48, 63 against the session-start code: JDK 17 4.4 -> 3.7, 5.3 -> 4.8, 7.0 -> 6.5, 14.8 -> 13.6 ns;
+   * JDK 25 4.1 -> 3.6, 5.6 -> 5.1, 7.2 -> 7.1, 15.8 -> 13.2; README, "What reproducibility costs", session 19).
+   */
+  static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector v0 = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
+    FloatVector v1 = FloatVector.fromArray(f, a, ao + 4).mul(FloatVector.fromArray(f, b, bo + 4));
+    FloatVector v2 = FloatVector.fromArray(f, a, ao + 8).mul(FloatVector.fromArray(f, b, bo + 8));
+    FloatVector v3 = FloatVector.fromArray(f, a, ao + 12).mul(FloatVector.fromArray(f, b, bo + 12));
+    if (n >= 32) {
+      FloatVector v4 = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
+      FloatVector v5 = FloatVector.fromArray(f, a, ao + 20).mul(FloatVector.fromArray(f, b, bo + 20));
+      FloatVector v6 = FloatVector.fromArray(f, a, ao + 24).mul(FloatVector.fromArray(f, b, bo + 24));
+      FloatVector v7 = FloatVector.fromArray(f, a, ao + 28).mul(FloatVector.fromArray(f, b, bo + 28));
+      if (n >= 48) {
+        v0 = v0.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
+        v1 = v1.add(FloatVector.fromArray(f, a, ao + 36).mul(FloatVector.fromArray(f, b, bo + 36)));
+        v2 = v2.add(FloatVector.fromArray(f, a, ao + 40).mul(FloatVector.fromArray(f, b, bo + 40)));
+        v3 = v3.add(FloatVector.fromArray(f, a, ao + 44).mul(FloatVector.fromArray(f, b, bo + 44)));
+      }
+      v0 = v0.add(v4);
+      v1 = v1.add(v5);
+      v2 = v2.add(v6);
+      v3 = v3.add(v7);
+    }
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    return Reductions16.dotFrom(((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f, a, ao, b, bo, n & -16,
+        n);
   }
 
   /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), 64 <= n < 128, one fma per element. */
