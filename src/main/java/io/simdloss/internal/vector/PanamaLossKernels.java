@@ -74,17 +74,18 @@ import jdk.incubator.vector.VectorShuffle;
  *
  * <p>Two loop shapes give this order for {@code sum}, {@code dot} and {@code crossEntropy} (session 8). The block
  * kernels ({@code sumBlocks}, {@code dotBlocks}, {@code crossEntropyBlocks}: one 64-element block per iteration,
- * the chunks of the partial block written out, as described above) serve every width, but at 1,868 bytes of
- * bytecode (dot) C2 never inlines them, and they check the bounds of all the block's loads before the loop on
- * every call. {@link Reductions16} and {@link Reductions8} take one 16-element chunk per iteration and rotate the
- * accumulators, as {@code expSum} does; they fit C2's inlining limit of 325 bytes. The public methods choose:
+ * the chunks of the partial block written out, as described above) serve 16 and 8 lanes (4 lanes have theirs in
+ * {@link Reductions4} since session 19), but at 940 bytes of bytecode (dot) C2 never inlines them, and they check
+ * the bounds of all the block's loads before the loop on every call. {@link Reductions16} and {@link Reductions8}
+ * take one 16-element chunk per iteration and rotate the accumulators, as {@code expSum} does; they fit C2's
+ * inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
  * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 128 before
  * JDK 25 and at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one
  * whole block, no loop); 4 lanes, {@link Reductions4} (its {@code ...OneBlock} methods for one whole block,
- * {@code 64 <= n < 128}, no loop, and its own block kernels at every other n, whose loop C2 does not count on JDK
- * 25);
+ * {@code 64 <= n < 128}, no loop, {@code dotShort} below 64, and its own block kernels at every other n, whose loop
+ * C2 does not count on JDK 25);
  * otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
  * change measured: the comments in those classes and the README's "What reproducibility costs".
@@ -288,7 +289,7 @@ public final class PanamaLossKernels implements LossKernels {
           : n < 2 * BLOCK ? Reductions8.sumOneBlock(a, ao, n) : Reductions8.sum(a, ao, n);
     }
     if (LANES == 4) {
-      // one block: no block loop to check the bounds for
+      // one whole block without a loop (no loop bounds to check), else Reductions4's block kernel (why: its comment)
       return n >= BLOCK && n < 2 * BLOCK ? Reductions4.sumOneBlock(a, ao, n) : Reductions4.sumBlocks(a, ao, n);
     }
     return sumBlocks(a, ao, n);

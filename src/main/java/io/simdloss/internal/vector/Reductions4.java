@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * loop: the 16 vectors of the block load straight into the 16 accumulators (vector k holds logical lanes [4k, 4k +
  * 4)), the partial block's whole chunks c = 0, 1, 2 add onto vectors 4c .. 4c + 3, then the block kernels' halving
  * fold and the scalar tail. Below 64, dot takes {@link #dotShort}, without a loop. Every other n takes the
- * {@code ...Blocks} methods at the end: the block kernels of
- * PanamaLossKernels at 4 lanes, moved here in session 19 so that their block loop can be uncounted on JDK 25 ({@link
- * #UNCOUNTED_BLOCK_LOOPS}) without a byte changing in the 8-lane compilation of {@code PanamaLossKernels.dotBlocks},
- * which sits at the edge of JDK 17's C2 node budget (its comment).
+ * {@code ...Blocks} methods at the end: the block kernels of PanamaLossKernels at 4 lanes, moved here in session 19
+ * so that their block loop can be uncounted on JDK 25 ({@link #UNCOUNTED_BLOCK_LOOPS}) without a byte changing in
+ * the 8-lane compilation of {@code PanamaLossKernels.dotBlocks}, which sits at the edge of JDK 17's C2 node budget
+ * (its comment).
  *
  * <p>Why the {@code ...OneBlock} methods: before JDK 25 the block loop is counted, and C2 checks the bounds of all
  * of a block's loads (32 for dot) before it on every call that enters it (loop predication), which one block does
@@ -383,7 +383,10 @@ final class Reductions4 {
     return Reductions16.sumFrom(s, a, ao, n & -16, n);
   }
 
-  /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), as {@link #sumBlocks}, one fma each. */
+  /**
+   * Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), n >= 128 (below: {@link #dotShort},
+   * {@link #dotOneBlock}), as {@link #sumBlocks}, one fma per element.
+   */
   static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;
     FloatVector v0 = FloatVector.zero(f);
