@@ -56,8 +56,17 @@ public class ReproducibilityCost {
 
   float[] x;
   float[] y;
-  /** Where the data starts in x and y (both the same). */
+  /** Where the data starts in x. */
   int o;
+  /**
+   * Where the data starts in y: the same index as {@link #o}, in a field of its own, so that C2 cannot prove the
+   * two offsets equal. A two-array kernel's contract gives it two independent offsets, and the library's kernels
+   * that are calls (not inlined) compile for that case; code inlined here with one offset variable would be
+   * compiled knowing that both arrays use the same index (one address computation and one set of range checks
+   * for both, which the library's called kernels cannot have). Session 20 measured what that knowledge is worth:
+   * the README, "What reproducibility costs".
+   */
+  int oy;
   float shift;
   float logSum;
   LossKernels kernels;
@@ -72,6 +81,7 @@ public class ReproducibilityCost {
           + ", not 64: the arrays' placement relative to cache lines is not controlled");
     }
     o = lineStart() + misalign;
+    oy = o;
     x = placed(o, n, 11, 2f);
     y = placed(o, n, 12, 1f);
     kernels = KernelProvider.get();
@@ -166,18 +176,18 @@ public class ReproducibilityCost {
 
   @Benchmark
   public float dot_canonical() {
-    return kernels.dot(x, o, y, o, n);
+    return kernels.dot(x, o, y, oy, n);
   }
 
   @Benchmark
   public float dot_reduceLanes() {
     // four accumulators, whole vectors, reduceLanes(ADD), a scalar tail; force-inlined, as code written here would be
-    return ReproducibilityCallCost.reduceLanesDot(x, o, y, o, n);
+    return ReproducibilityCallCost.reduceLanesDot(x, o, y, oy, n);
   }
 
   @Benchmark
   public float crossEntropy_canonical() {
-    return kernels.crossEntropy(y, o, x, o, shift, logSum, n);
+    return kernels.crossEntropy(y, oy, x, o, shift, logSum, n);
   }
 
   @Benchmark
@@ -192,17 +202,17 @@ public class ReproducibilityCost {
     int l = S.length();
     int i = 0;
     for (int bound = n - n % (4 * l); i < bound; i += 4 * l) {
-      a0 = a0.add(FloatVector.fromArray(S, y, o + i).mul(m.sub(FloatVector.fromArray(S, x, o + i)).add(r)));
-      a1 = a1.add(FloatVector.fromArray(S, y, o + i + l).mul(m.sub(FloatVector.fromArray(S, x, o + i + l)).add(r)));
-      a2 = a2.add(FloatVector.fromArray(S, y, o + i + 2 * l).mul(m.sub(FloatVector.fromArray(S, x, o + i + 2 * l)).add(r)));
-      a3 = a3.add(FloatVector.fromArray(S, y, o + i + 3 * l).mul(m.sub(FloatVector.fromArray(S, x, o + i + 3 * l)).add(r)));
+      a0 = a0.add(FloatVector.fromArray(S, y, oy + i).mul(m.sub(FloatVector.fromArray(S, x, o + i)).add(r)));
+      a1 = a1.add(FloatVector.fromArray(S, y, oy + i + l).mul(m.sub(FloatVector.fromArray(S, x, o + i + l)).add(r)));
+      a2 = a2.add(FloatVector.fromArray(S, y, oy + i + 2 * l).mul(m.sub(FloatVector.fromArray(S, x, o + i + 2 * l)).add(r)));
+      a3 = a3.add(FloatVector.fromArray(S, y, oy + i + 3 * l).mul(m.sub(FloatVector.fromArray(S, x, o + i + 3 * l)).add(r)));
     }
     for (int bound = S.loopBound(n); i < bound; i += l) {
-      a0 = a0.add(FloatVector.fromArray(S, y, o + i).mul(m.sub(FloatVector.fromArray(S, x, o + i)).add(r)));
+      a0 = a0.add(FloatVector.fromArray(S, y, oy + i).mul(m.sub(FloatVector.fromArray(S, x, o + i)).add(r)));
     }
     float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      s += y[o + i] * ((shift - x[o + i]) + logSum);
+      s += y[oy + i] * ((shift - x[o + i]) + logSum);
     }
     return s;
   }
