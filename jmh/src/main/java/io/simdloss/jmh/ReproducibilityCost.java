@@ -83,7 +83,7 @@ public class ReproducibilityCost {
     o = lineStart() + misalign;
     oy = o;
     x = placed(o, n, 11, 2f);
-    y = placed(o, n, 12, 1f);
+    y = placed(oy, n, 12, 1f);
     kernels = KernelProvider.get();
     shift = kernels.max(x, o, n);
     logSum = kernels.logSumExp(x, o, n, shift);
