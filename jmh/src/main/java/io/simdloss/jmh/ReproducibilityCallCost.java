@@ -44,29 +44,32 @@ public class ReproducibilityCallCost {
   float[] x;
   float[] y;
   int o;
+  /** y's offset, the same index as o in a field of its own, as in ReproducibilityCost (its oy says why). */
+  int oy;
   LossKernels kernels;
 
   @Setup
   public void setUp() {
     o = ReproducibilityCost.lineStart(); // the data start on a cache line, as in ReproducibilityCost
+    oy = o;
     x = ReproducibilityCost.placed(o, n, 11, 2f);
-    y = ReproducibilityCost.placed(o, n, 12, 1f);
+    y = ReproducibilityCost.placed(oy, n, 12, 1f);
     kernels = KernelProvider.get();
   }
 
   @Benchmark
   public float canonical() {
-    return kernels.dot(x, o, y, o, n);
+    return kernels.dot(x, o, y, oy, n);
   }
 
   @Benchmark
   public float inlined() {
-    return reduceLanesDot(x, o, y, o, n);
+    return reduceLanesDot(x, o, y, oy, n);
   }
 
   @Benchmark
   public float called() {
-    return reduceLanesDotCalled(x, o, y, o, n);
+    return reduceLanesDotCalled(x, o, y, oy, n);
   }
 
   @CompilerControl(CompilerControl.Mode.DONT_INLINE)
