@@ -25,7 +25,7 @@ public abstract class PointwiseLoss extends LabeledLoss {
   /**
    * At most this many samples of fewer than 64 elements take the row shortcut (see {@link #forwardRows}). The
    * general path maps all the samples' elements with one vector loop, then sums each sample in scalar; the
-   * shortcut computes each sample's terms in scalar (fewer than 16: the canonical order's sequential tail), so
+   * shortcut computes each sample's terms in scalar (fewer than 16: the canonical order's plain sequential sum), so
    * it saves the general path's fixed cost but pays more per sample. JDK 17, 512-bit, fastest iterations of two
    * alternating runs, ns (`VectorBackend.(l2|hinge|huber)_(1x10|32x10) -wi 3 -w 300ms -i 8 -r 200ms -f 1`),
    * general -> shortcut: 1x10 L2 60-66 -> 22-33, hinge 73-97 -> 28-29, Huber 64-68 -> 27-38; 32x10 L2 417-421 ->
@@ -88,8 +88,8 @@ public abstract class PointwiseLoss extends LabeledLoss {
       double sum = 0d;
       for (int end = start + perSample; start < end; ) {
         int take = Workspace.partInChunk(start, end);
-        // below 16 elements mapSum is addTerms from 0 in either backend (the canonical order's sequential
-        // tail); called directly, it skips two dispatches per row
+        // below 16 elements mapSum is addTerms from 0 in either backend (the canonical order is a plain sequential
+        // sum there); called directly, it skips two dispatches per row
         sum += take < LossKernels.SEQUENTIAL_BELOW ? ScalarLossKernels.addTerms(0f, op, c, a, start, b, start, take, up, grad, start)
             : k.mapSum(op, c, a, start, b, start, take, up, grad, start);
         start += take;

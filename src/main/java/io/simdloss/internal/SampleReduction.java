@@ -155,9 +155,9 @@ public final class SampleReduction {
 
     // A pointwise op sums each run straight from the operands (mapSum), unless the weight varies along the run.
     // The chunks still cut the runs, so the parts and their order are the chunk path's. Only for runs of at least
-    // one canonical block, and only where the kernels fuse with vectors: a shorter run is summed element by
-    // element in mapSum's scalar tail, where the chunk path maps many short runs with one vector loop (32x10
-    // cheap losses, vector backend, quick profile: 1.2-3.9x slower fused), and the scalar twin's fused loop
+    // one canonical block, and only where the kernels fuse with vectors: a short run (10 elements, say) is summed
+    // element by element in mapSum's scalar path, where the chunk path maps many short runs with one vector loop
+    // (32x10 cheap losses, vector backend, quick profile: 1.2-3.9x slower fused), and the scalar twin's fused loop
     // cannot be auto-vectorized as its separate map and sum loops are.
     PointwiseOp op = mode == CONTIGUOUS_WEIGHT || runLength < MIN_FUSED_RUN || !k.fusesMapSum() ? null
         : source.pointwiseOp();

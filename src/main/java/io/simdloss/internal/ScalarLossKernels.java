@@ -8,10 +8,12 @@ import java.util.Arrays;
  *
  * <p>The contiguous reductions ({@code sum}, {@code dot}, {@code logSumExp}, {@code crossEntropy}) follow the
  * canonical order documented in {@code PanamaLossKernels}, so that both implementations give the same bits at
- * every vector width: 64 logical accumulators (element i of the first {@code n - n % 16} goes to accumulator
+ * every vector width: 64 logical accumulators (element i of the first {@code m = n - n % 16} goes to accumulator
  * {@code i % 64}, in increasing i: whole 64-element blocks, then up to three 16-element chunks into lanes
- * 0..15, 16..31, 32..47), combined by halving ({@code acc[j] += acc[j + half]}, half = 32 .. 1), then the last
- * {@code n % 16} elements added one at a time. A range shorter than 16 is a plain sequential sum from +0f.
+ * 0..15, 16..31, 32..47), then the window: element {@code n - 16 + j} of the last {@code n % 16} goes to
+ * accumulator {@code m % 64 + j} (j from {@code 16 - n % 16} to 15: the upper lanes of the chunk a next whole
+ * chunk would fill), and last the combination by halving ({@code acc[j] += acc[j + half]}, half = 32 .. 1). A
+ * range shorter than 16 is a plain sequential sum from +0f.
  * The accumulators live in a per-thread scratch array, so a call allocates nothing. {@code dot} uses
  * {@code Math.fma} to match the vector kernel's {@code fma} (intrinsified by C1 and C2 on x86 with FMA; under
  * {@code -Xint} it is slower but gives the same bits). The strided reductions accumulate each position over
@@ -169,11 +171,15 @@ public final class ScalarLossKernels implements LossKernels {
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+      int chunked = n % BLOCK - n % CHUNK;
+      for (int j = 0; j < chunked; j++) {
         acc[j] += a[ao + i + j];
       }
-      i = n - n % CHUNK;
-      s = fold(acc);
+      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+        acc[chunked + j] += a[ao + w + j];
+      }
+      return fold(acc);
     }
     for (; i < n; i++) {
       s += a[ao + i];
@@ -194,11 +200,15 @@ public final class ScalarLossKernels implements LossKernels {
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+      int chunked = n % BLOCK - n % CHUNK;
+      for (int j = 0; j < chunked; j++) {
         acc[j] = Math.fma(a[ao + i + j], b[bo + i + j], acc[j]);
       }
-      i = n - n % CHUNK;
-      s = fold(acc);
+      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+        acc[chunked + j] = Math.fma(a[ao + w + j], b[bo + w + j], acc[chunked + j]);
+      }
+      return fold(acc);
     }
     for (; i < n; i++) {
       s = Math.fma(a[ao + i], b[bo + i], s);
@@ -226,28 +236,31 @@ public final class ScalarLossKernels implements LossKernels {
   @Override
   public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
       int g) {
-    float s = 0f;
-    int i = 0;
     if (n >= CHUNK) {
       float[] acc = lanes();
+      int i = 0;
       for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
         for (int j = 0; j < BLOCK; j++) {
           acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+      int chunked = n % BLOCK - n % CHUNK;
+      for (int j = 0; j < chunked; j++) {
         acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
       }
-      i = n - n % CHUNK;
-      s = fold(acc);
+      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+        acc[chunked + j] += term(op, c, a[ao + w + j], b[bo + w + j], up, grad, g + w + j);
+      }
+      return fold(acc);
     }
-    return addTerms(s, op, c, a, ao + i, b, bo + i, n - i, up, grad, g + i);
+    return addTerms(0f, op, c, a, ao, b, bo, n, up, grad, g);
   }
 
   /**
    * {@code s} plus the op's terms of elements {@code [0, n)} added one at a time in increasing order (the
-   * canonical order's sequential tail), writing their gradients when {@code grad} is not null: see
+   * canonical order below 16 elements), writing their gradients when {@code grad} is not null: see
    * {@link #mapSum}. The vector kernel's tail.
    */
   public static float addTerms(float s, PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n,
@@ -347,11 +360,15 @@ public final class ScalarLossKernels implements LossKernels {
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+      int chunked = n % BLOCK - n % CHUNK;
+      for (int j = 0; j < chunked; j++) {
         acc[j] += exp(a, ao + i + j, shift, dst, d + i + j);
       }
-      i = n - n % CHUNK;
-      s = fold(acc);
+      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+        acc[chunked + j] += exp(a, ao + w + j, shift, dst, d + w + j);
+      }
+      return fold(acc);
     }
     for (; i < n; i++) {
       s += exp(a, ao + i, shift, dst, d + i);
@@ -380,11 +397,15 @@ public final class ScalarLossKernels implements LossKernels {
         }
       }
       // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      for (int j = 0, chunked = n % BLOCK - n % CHUNK; j < chunked; j++) {
+      int chunked = n % BLOCK - n % CHUNK;
+      for (int j = 0; j < chunked; j++) {
         acc[j] += label[lo + i + j] * ((shift - pred[po + i + j]) + logSum);
       }
-      i = n - n % CHUNK;
-      s = fold(acc);
+      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+        acc[chunked + j] += label[lo + w + j] * ((shift - pred[po + w + j]) + logSum);
+      }
+      return fold(acc);
     }
     for (; i < n; i++) {
       s += label[lo + i] * ((shift - pred[po + i]) + logSum);

@@ -1,6 +1,7 @@
 package io.simdloss.internal.vector;
 
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+import static io.simdloss.internal.vector.PanamaVectorConstants.WINDOW;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
 
 import io.simdloss.internal.LossKernels;
@@ -31,21 +32,29 @@ import jdk.incubator.vector.VectorShuffle;
  *       takes one 64-element block per iteration; the last {@code n % 64} elements then go in as whole
  *       16-element chunks (0 to 3 of them, one vector at 512 bits, two at 256, four at 128: 16 lanes is the
  *       widest supported vector, so a chunk is whole vectors at every width) into logical lanes
- *       {@code [0, 16)}, {@code [16, 32)}, {@code [32, 48)}, written out behind {@code rest >= 16/32/48}
- *       ({@code logSumExp} takes one vector per iteration and rotates the accumulators, to keep a single
- *       {@code VectorMath.exp} call site, then finishes the partial block with rotations alone; the order of
- *       additions per logical lane is the same).
+ *       {@code [0, 16)}, {@code [16, 32)}, {@code [32, 48)} ({@code logSumExp} takes one vector per iteration and
+ *       rotates the accumulators, to keep a single {@code VectorMath.exp} call site, then finishes the partial
+ *       block with rotations alone; the order of additions per logical lane is the same).
+ *   <li>The window: when {@code r = n % 16} is not 0, the 16 elements ending at n ({@code [n - 16, n)}, always in
+ *       the range since n >= 16) are loaded, and element {@code n - 16 + j}, for j from {@code 16 - r} to 15 (the
+ *       last r; the lanes below hold elements already counted), is added to logical lane {@code m % 64 + j}: the
+ *       upper r lanes of the chunk a next whole chunk would fill. In vector code that is one load per vector of a
+ *       chunk and a masked add ({@code acc.add(v, mask)}, or {@code acc.blend(a.fma(b, acc), mask)}
+ *       for {@code dot}; the mask from a table, {@code PanamaVectorConstants.WINDOW}), so the lanes left out keep the
+ *       accumulator's exact bits. Never zeroed inputs instead:
+ *       0 * inf is NaN, and adding +0f turns a -0f lane (a dot product that underflows) into +0f. Sessions 8-20
+ *       added these last r elements one at a time after the fold, in scalar: a chain of up to 15 dependent adds
+ *       that cost up to half the time at n = 140 ({@code jmh} TailOrderProbe; README, "What reproducibility
+ *       costs", sessions 20 and 21).
  *   <li>The 64 lanes are combined by halving: {@code acc[j] += acc[j + half]} for {@code j < half}, half = 32,
  *       16, ..., 1; the result is {@code acc[0]}. Across vectors that is vector k += vector k + count/2; inside
  *       the last vector, {@code v.add(v.rearrange(DOWN_h))} with a constant shuffle (lane j takes lane
  *       j + h) down to 4 lanes, then {@code (l0 + l2) + (l1 + l3)} on the extracted lanes (measured no
  *       slower, and in most runs faster, for sum and dot at 512 bits than shuffling down to one lane).
- *   <li>The remaining {@code n % 16} elements (at most 15) are added one at a time, in increasing index order,
- *       to that value, in scalar. A range shorter than 16 is therefore a plain sequential sum from +0f
- *       (the fold of 64 lanes at +0f is +0f), and goes straight to the scalar kernel.
  * </ol>
- * Until the chunked tail (issue #3) the whole {@code n % 64} tail was added sequentially and ranges below 64
- * went to scalar; for {@code n % 64 < 16} the two orders are the same, otherwise the bits differ.
+ * A range shorter than 16 is a plain sequential sum from +0f, in increasing index order, and goes straight to the
+ * scalar kernel. Until the chunked tail (issue #3, session 8) the whole {@code n % 64} tail was added
+ * sequentially and ranges below 64 went to scalar; until the window (session 21) the last {@code n % 16}.
  * Why 64: it is the smallest count that every supported width can hold as whole vectors while keeping at
  * least four independent vector accumulators at 512 bits (a float add has a latency of 4 cycles and two ports
  * issue one per cycle each, so one accumulator would leave the adder idle most of the time; the previous
@@ -80,8 +89,10 @@ import jdk.incubator.vector.VectorShuffle;
  * take one 16-element chunk per iteration and rotate the accumulators, as {@code expSum} does; they fit C2's
  * inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
- * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot at every n, with their own block loop from
- * 512 on, crossEntropy below 2048 on JDK 25, below 512 before); 8 lanes, {@code Reductions8} below 128 before
+ * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot below 512, crossEntropy below 2048 on JDK 25
+ * and below 512 before: from 512 on, the block kernels here, on JDK 17; until session 21 Reductions16 had a block
+ * loop of its own for that, which the window pushed past the inlining limit); 8 lanes, {@code Reductions8} below 128
+ * before
  * JDK 25 and at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one
  * whole block, no loop); 4 lanes, {@link Reductions4} (its {@code ...OneBlock} methods for one whole block,
  * {@code 64 <= n < 128}, no loop, {@code dotShort} below 64, and its own block kernels at every other n, whose loop
@@ -280,8 +291,8 @@ public final class PanamaLossKernels implements LossKernels {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.sum(a, ao, n);
     }
-    if (LANES == 16) {
-      // below one block, the chunks without a loop; else its own block loop from BLOCK_LOOP_MIN on
+    if (LANES == 16 && n < Reductions16.BLOCK_LOOP_MIN) {
+      // below one block, the chunks without a loop; else the rotating loop, up to the block kernel's threshold
       return n < BLOCK ? Reductions16.sumShort(a, ao, n) : Reductions16.sum(a, ao, n);
     }
     if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
@@ -345,7 +356,43 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
-    bound = n - n % CHUNK;
+    // the window (see the class comment): the last r = n % 16 elements, as the lanes from 16 - r on of the 16
+    // elements ending at n, onto chunk c, the one a next whole chunk would fill (a masked add: the other lanes
+    // keep their bits)
+    int r = n & (CHUNK - 1);
+    if (r != 0) {
+      int w = ao + n - CHUNK;
+      FloatVector w0 = FloatVector.fromArray(FLOATS, a, w);
+      VectorMask<Float> m0 = VectorMask.fromArray(FLOATS, WINDOW, r);
+      int c = rest >> 4;
+      if (LANES == 16) {
+        if (c == 0) {
+          acc0 = acc0.add(w0, m0);
+        } else if (c == 1) {
+          acc1 = acc1.add(w0, m0);
+        } else if (c == 2) {
+          acc2 = acc2.add(w0, m0);
+        } else {
+          acc3 = acc3.add(w0, m0);
+        }
+      } else {
+        FloatVector w1 = FloatVector.fromArray(FLOATS, a, w + LANES);
+        VectorMask<Float> m1 = VectorMask.fromArray(FLOATS, WINDOW, r + LANES);
+        if (c == 0) {
+          acc0 = acc0.add(w0, m0);
+          acc1 = acc1.add(w1, m1);
+        } else if (c == 1) {
+          acc2 = acc2.add(w0, m0);
+          acc3 = acc3.add(w1, m1);
+        } else if (c == 2) {
+          acc4 = acc4.add(w0, m0);
+          acc5 = acc5.add(w1, m1);
+        } else {
+          acc6 = acc6.add(w0, m0);
+          acc7 = acc7.add(w1, m1);
+        }
+      }
+    }
     // combine by halving (written out, see the class comment)
     if (LANES == 8) {
       acc0 = acc0.add(acc4);
@@ -362,11 +409,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    for (int i = bound; i < n; i++) {
-      s += a[ao + i];
-    }
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /**
@@ -424,7 +467,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (n < CHUNK || !CANONICAL) {
       return TAIL.dot(a, ao, b, bo, n);
     }
-    if (LANES == 16) {
+    if (LANES == 16 && n < Reductions16.BLOCK_LOOP_MIN) {
       return n < BLOCK ? Reductions16.dotShort(a, ao, b, bo, n) : Reductions16.dot(a, ao, b, bo, n);
     }
     if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
@@ -506,7 +549,45 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
-    bound = n - n % CHUNK;
+    // the window (see the class comment): the last r = n % 16 elements, as the lanes from 16 - r on of the 16
+    // elements ending at n, onto chunk c, the one a next whole chunk would fill (a masked add: the other lanes
+    // keep their bits)
+    int r = n & (CHUNK - 1);
+    if (r != 0) {
+      int w = n - CHUNK;
+      FloatVector a0 = FloatVector.fromArray(FLOATS, a, ao + w);
+      FloatVector b0 = FloatVector.fromArray(FLOATS, b, bo + w);
+      VectorMask<Float> m0 = VectorMask.fromArray(FLOATS, WINDOW, r);
+      int c = rest >> 4;
+      if (LANES == 16) {
+        if (c == 0) {
+          acc0 = acc0.blend(a0.fma(b0, acc0), m0);
+        } else if (c == 1) {
+          acc1 = acc1.blend(a0.fma(b0, acc1), m0);
+        } else if (c == 2) {
+          acc2 = acc2.blend(a0.fma(b0, acc2), m0);
+        } else {
+          acc3 = acc3.blend(a0.fma(b0, acc3), m0);
+        }
+      } else {
+        FloatVector a1 = FloatVector.fromArray(FLOATS, a, ao + w + LANES);
+        FloatVector b1 = FloatVector.fromArray(FLOATS, b, bo + w + LANES);
+        VectorMask<Float> m1 = VectorMask.fromArray(FLOATS, WINDOW, r + LANES);
+        if (c == 0) {
+          acc0 = acc0.blend(a0.fma(b0, acc0), m0);
+          acc1 = acc1.blend(a1.fma(b1, acc1), m1);
+        } else if (c == 1) {
+          acc2 = acc2.blend(a0.fma(b0, acc2), m0);
+          acc3 = acc3.blend(a1.fma(b1, acc3), m1);
+        } else if (c == 2) {
+          acc4 = acc4.blend(a0.fma(b0, acc4), m0);
+          acc5 = acc5.blend(a1.fma(b1, acc5), m1);
+        } else {
+          acc6 = acc6.blend(a0.fma(b0, acc6), m0);
+          acc7 = acc7.blend(a1.fma(b1, acc7), m1);
+        }
+      }
+    }
     // combine by halving (written out, see the class comment)
     if (LANES == 8) {
       acc0 = acc0.add(acc4);
@@ -523,11 +604,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    for (int i = bound; i < n; i++) {
-      s = Math.fma(a[ao + i], b[bo + i], s);
-    }
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   @Override
@@ -562,13 +639,21 @@ public final class PanamaLossKernels implements LossKernels {
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     FloatVector acc8 = acc0, acc9 = acc0, acc10 = acc0, acc11 = acc0, acc12 = acc0, acc13 = acc0, acc14 = acc0;
     FloatVector acc15 = acc0;
-    int bound = n - n % CHUNK; // whole 16-element chunks, the last ones into logical lanes [0, 16), [16, 32), ...
-    for (int i = 0; i < bound; i += LANES) {
-      FloatVector e = VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + i).sub(shift));
+    // Whole 16-element chunks up to bound, the last ones into logical lanes [0, 16), [16, 32), ...; then, if n % 16
+    // is not 0, the window as 16 / LANES more iterations of the same loop (one exp call site): iteration i >= bound
+    // loads the vector at p = i - (16 - n % 16), whose lanes below bound - p hold elements already counted, and adds
+    // only the others (a masked add: the lanes left out keep the accumulator's bits; offset 16 of WINDOW selects
+    // every lane, offset 16 - (bound - p) those from bound - p on). Those lanes' exps are the same
+    // bits as before, so dst gets them again.
+    int bound = n - n % CHUNK;
+    int end = bound == n ? n : bound + CHUNK;
+    for (int i = 0; i < end; i += LANES) {
+      int p = i < bound ? i : i - (bound + CHUNK - n);
+      FloatVector e = VectorMath.exp(FloatVector.fromArray(FLOATS, a, ao + p).sub(shift));
       if (dst != null) {
-        e.intoArray(dst, d + i);
+        e.intoArray(dst, d + p);
       }
-      FloatVector next = acc0.add(e);
+      FloatVector next = acc0.add(e, VectorMask.fromArray(FLOATS, WINDOW, CHUNK - Math.min(i, bound) + p));
       acc0 = acc1;
       acc1 = acc2;
       acc2 = acc3;
@@ -628,15 +713,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    for (int i = bound; i < n; i++) {
-      float e = ScalarMath.exp(a[ao + i] - shift);
-      if (dst != null) {
-        dst[d + i] = e;
-      }
-      s += e;
-    }
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   @Override
@@ -649,8 +726,7 @@ public final class PanamaLossKernels implements LossKernels {
           : Reductions16.crossEntropy(label, lo, pred, po, shift, logSum, n);
     }
     if (LANES == 8 && n < BLOCK) {
-      return Reductions16.crossEntropyFrom(Reductions8.crossEntropyShortChunks(label, lo, pred, po, shift, logSum, n),
-          label, lo, pred, po, shift, logSum, n & -16, n);
+      return Reductions8.crossEntropyShort(label, lo, pred, po, shift, logSum, n);
     }
     if (LANES == 8 && n < 2 * BLOCK) {
       return Reductions8.crossEntropyOneBlock(label, lo, pred, po, shift, logSum, n);
@@ -735,7 +811,45 @@ public final class PanamaLossKernels implements LossKernels {
         }
       }
     }
-    bound = n - n % CHUNK;
+    // the window (see the class comment): the last r = n % 16 elements, as the lanes from 16 - r on of the 16
+    // elements ending at n, onto chunk c, the one a next whole chunk would fill (a masked add: the other lanes
+    // keep their bits)
+    int r = n & (CHUNK - 1);
+    if (r != 0) {
+      int w = n - CHUNK;
+      FloatVector w0 = FloatVector.fromArray(FLOATS, label, lo + w)
+          .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, po + w)).add(logSumV));
+      VectorMask<Float> m0 = VectorMask.fromArray(FLOATS, WINDOW, r);
+      int c = rest >> 4;
+      if (LANES == 16) {
+        if (c == 0) {
+          acc0 = acc0.add(w0, m0);
+        } else if (c == 1) {
+          acc1 = acc1.add(w0, m0);
+        } else if (c == 2) {
+          acc2 = acc2.add(w0, m0);
+        } else {
+          acc3 = acc3.add(w0, m0);
+        }
+      } else {
+        FloatVector w1 = FloatVector.fromArray(FLOATS, label, lo + w + LANES)
+            .mul(shiftV.sub(FloatVector.fromArray(FLOATS, pred, po + w + LANES)).add(logSumV));
+        VectorMask<Float> m1 = VectorMask.fromArray(FLOATS, WINDOW, r + LANES);
+        if (c == 0) {
+          acc0 = acc0.add(w0, m0);
+          acc1 = acc1.add(w1, m1);
+        } else if (c == 1) {
+          acc2 = acc2.add(w0, m0);
+          acc3 = acc3.add(w1, m1);
+        } else if (c == 2) {
+          acc4 = acc4.add(w0, m0);
+          acc5 = acc5.add(w1, m1);
+        } else {
+          acc6 = acc6.add(w0, m0);
+          acc7 = acc7.add(w1, m1);
+        }
+      }
+    }
     // combine by halving (written out, see the class comment)
     if (LANES == 8) {
       acc0 = acc0.add(acc4);
@@ -752,11 +866,7 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    for (int i = bound; i < n; i++) {
-      s += label[lo + i] * ((shift - pred[po + i]) + logSum);
-    }
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** The maximum of a[ao .. ao+n), NaN if any element is NaN; -inf for n == 0. */

@@ -9,10 +9,10 @@ import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
 import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
+import static io.simdloss.internal.vector.PanamaVectorConstants.WINDOW;
 
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.PointwiseOp;
-import io.simdloss.internal.ScalarLossKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -127,6 +127,40 @@ final class PanamaMapSum {
         acc15 = r3;
       }
     }
+    if (bound != n) {
+      // the window: the last n % 16 elements, as lanes of the 16 ending at n, onto the group a next chunk would fill
+      // (acc0 ..); the lanes below were counted above, and their gradients are written again (the same bits). A loop
+      // over the group's vectors, so that the term is pasted once more, not 16 / LANES times: with two more copies
+      // at 8 lanes the kernels of L1, hinge and squared hinge passed C2's node budget on JDK 17 and boxed their
+      // vectors (AllocationTest, 256 bits, 432 bytes per call).
+      int p = ao + n - CHUNK;
+      int rest = n % CHUNK;
+      for (int k = 0; k < CHUNK; k += LANES) {
+        {
+          FloatVector x = FloatVector.fromArray(FLOATS, a, p + k);
+          FloatVector y = FloatVector.fromArray(FLOATS, b, p + k + db);
+          int gi = p + k + dg;
+          FloatVector diff = x.sub(y);
+          if (grad != null) {
+            twoU.mul(diff).intoArray(grad, gi);
+          }
+          VectorMask<Float> m = VectorMask.fromArray(FLOATS, WINDOW, rest + k);
+          acc0 = acc0.add(diff.mul(diff), m);
+        }
+        // the group's next vector to the front (after 16 / LANES steps every one is back in its place)
+        if (LANES == 8) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = r0;
+        } else if (LANES == 4) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = r0;
+        }
+      }
+    }
     // combine by halving (written out, see PanamaLossKernels' class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -153,9 +187,7 @@ final class PanamaMapSum {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return ScalarLossKernels.addTerms(s, PointwiseOp.SQUARED_ERROR, c, a, ao + bound, b, bo + bound, n - bound, up,
-        grad, g + bound);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** {@link LossKernels#mapSum} for {@link PointwiseOp#ABSOLUTE_ERROR}. */
@@ -270,6 +302,43 @@ final class PanamaMapSum {
         acc15 = r3;
       }
     }
+    if (bound != n) {
+      // the window: the last n % 16 elements, as lanes of the 16 ending at n, onto the group a next chunk would fill
+      // (acc0 ..); the lanes below were counted above, and their gradients are written again (the same bits). A loop
+      // over the group's vectors, so that the term is pasted once more, not 16 / LANES times: with two more copies
+      // at 8 lanes the kernels of L1, hinge and squared hinge passed C2's node budget on JDK 17 and boxed their
+      // vectors (AllocationTest, 256 bits, 432 bytes per call).
+      int p = ao + n - CHUNK;
+      int rest = n % CHUNK;
+      for (int k = 0; k < CHUNK; k += LANES) {
+        {
+          FloatVector x = FloatVector.fromArray(FLOATS, a, p + k);
+          FloatVector y = FloatVector.fromArray(FLOATS, b, p + k + db);
+          int gi = p + k + dg;
+          FloatVector diff = x.sub(y);
+          FloatVector abs = diff.abs();
+          if (grad != null) {
+            // PanamaLossKernels.sign(diff, abs), written out
+            FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+            u.mul(diff.blend(unit, abs.compare(VectorOperators.GT, 0f))).intoArray(grad, gi);
+          }
+          VectorMask<Float> m = VectorMask.fromArray(FLOATS, WINDOW, rest + k);
+          acc0 = acc0.add(abs, m);
+        }
+        // the group's next vector to the front (after 16 / LANES steps every one is back in its place)
+        if (LANES == 8) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = r0;
+        } else if (LANES == 4) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = r0;
+        }
+      }
+    }
     // combine by halving (written out, see PanamaLossKernels' class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -296,9 +365,7 @@ final class PanamaMapSum {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return ScalarLossKernels.addTerms(s, PointwiseOp.ABSOLUTE_ERROR, c, a, ao + bound, b, bo + bound, n - bound, up,
-        grad, g + bound);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** {@link LossKernels#mapSum} for {@link PointwiseOp#HUBER}. */
@@ -420,6 +487,44 @@ final class PanamaMapSum {
         acc15 = r3;
       }
     }
+    if (bound != n) {
+      // the window: the last n % 16 elements, as lanes of the 16 ending at n, onto the group a next chunk would fill
+      // (acc0 ..); the lanes below were counted above, and their gradients are written again (the same bits). A loop
+      // over the group's vectors, so that the term is pasted once more, not 16 / LANES times: with two more copies
+      // at 8 lanes the kernels of L1, hinge and squared hinge passed C2's node budget on JDK 17 and boxed their
+      // vectors (AllocationTest, 256 bits, 432 bytes per call).
+      int p = ao + n - CHUNK;
+      int rest = n % CHUNK;
+      for (int k = 0; k < CHUNK; k += LANES) {
+        {
+          FloatVector x = FloatVector.fromArray(FLOATS, a, p + k);
+          FloatVector y = FloatVector.fromArray(FLOATS, b, p + k + db);
+          int gi = p + k + dg;
+          FloatVector diff = x.sub(y);
+          FloatVector abs = diff.abs();
+          VectorMask<Float> linear = abs.compare(VectorOperators.GT, c);
+          if (grad != null) {
+            // PanamaLossKernels.unitWithSignOf(diff), written out
+            FloatVector unit = diff.viewAsIntegralLanes().and(0x8000_0000).or(0x3f80_0000).viewAsFloatingLanes();
+            u.mul(diff.mul(invRho).blend(unit, linear)).intoArray(grad, gi);
+          }
+          VectorMask<Float> m = VectorMask.fromArray(FLOATS, WINDOW, rest + k);
+          acc0 = acc0.add(abs.mul(halfInvRho).mul(abs).blend(abs.sub(halfRho), linear), m);
+        }
+        // the group's next vector to the front (after 16 / LANES steps every one is back in its place)
+        if (LANES == 8) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = r0;
+        } else if (LANES == 4) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = r0;
+        }
+      }
+    }
     // combine by halving (written out, see PanamaLossKernels' class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -446,9 +551,7 @@ final class PanamaMapSum {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return ScalarLossKernels.addTerms(s, PointwiseOp.HUBER, c, a, ao + bound, b, bo + bound, n - bound, up,
-        grad, g + bound);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** {@link LossKernels#mapSum} for {@link PointwiseOp#HINGE}. */
@@ -563,6 +666,43 @@ final class PanamaMapSum {
         acc15 = r3;
       }
     }
+    if (bound != n) {
+      // the window: the last n % 16 elements, as lanes of the 16 ending at n, onto the group a next chunk would fill
+      // (acc0 ..); the lanes below were counted above, and their gradients are written again (the same bits). A loop
+      // over the group's vectors, so that the term is pasted once more, not 16 / LANES times: with two more copies
+      // at 8 lanes the kernels of L1, hinge and squared hinge passed C2's node budget on JDK 17 and boxed their
+      // vectors (AllocationTest, 256 bits, 432 bytes per call).
+      int p = ao + n - CHUNK;
+      int rest = n % CHUNK;
+      for (int k = 0; k < CHUNK; k += LANES) {
+        {
+          FloatVector x = FloatVector.fromArray(FLOATS, a, p + k);
+          FloatVector y = FloatVector.fromArray(FLOATS, b, p + k + db);
+          int gi = p + k + dg;
+          FloatVector h = x.mul(y).neg().add(c);
+          FloatVector r = h.max(0f);
+          if (grad != null) {
+            // PanamaLossKernels.reluGate(h, r, negU.mul(y)), written out
+            FloatVector gate = r.viewAsIntegralLanes().and(0x7fc0_0000).viewAsFloatingLanes();
+            gate.blend(negU.mul(y), h.compare(VectorOperators.GT, 0f)).intoArray(grad, gi);
+          }
+          VectorMask<Float> m = VectorMask.fromArray(FLOATS, WINDOW, rest + k);
+          acc0 = acc0.add(r, m);
+        }
+        // the group's next vector to the front (after 16 / LANES steps every one is back in its place)
+        if (LANES == 8) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = r0;
+        } else if (LANES == 4) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = r0;
+        }
+      }
+    }
     // combine by halving (written out, see PanamaLossKernels' class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -589,9 +729,7 @@ final class PanamaMapSum {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return ScalarLossKernels.addTerms(s, PointwiseOp.HINGE, c, a, ao + bound, b, bo + bound, n - bound, up,
-        grad, g + bound);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** {@link LossKernels#mapSum} for {@link PointwiseOp#SQUARED_HINGE}. */
@@ -694,6 +832,40 @@ final class PanamaMapSum {
         acc15 = r3;
       }
     }
+    if (bound != n) {
+      // the window: the last n % 16 elements, as lanes of the 16 ending at n, onto the group a next chunk would fill
+      // (acc0 ..); the lanes below were counted above, and their gradients are written again (the same bits). A loop
+      // over the group's vectors, so that the term is pasted once more, not 16 / LANES times: with two more copies
+      // at 8 lanes the kernels of L1, hinge and squared hinge passed C2's node budget on JDK 17 and boxed their
+      // vectors (AllocationTest, 256 bits, 432 bytes per call).
+      int p = ao + n - CHUNK;
+      int rest = n % CHUNK;
+      for (int k = 0; k < CHUNK; k += LANES) {
+        {
+          FloatVector x = FloatVector.fromArray(FLOATS, a, p + k);
+          FloatVector y = FloatVector.fromArray(FLOATS, b, p + k + db);
+          int gi = p + k + dg;
+          FloatVector h = x.mul(y).neg().add(c).max(0f);
+          if (grad != null) {
+            u.mul(h.add(h).mul(y).neg()).intoArray(grad, gi);
+          }
+          VectorMask<Float> m = VectorMask.fromArray(FLOATS, WINDOW, rest + k);
+          acc0 = acc0.add(h.mul(h), m);
+        }
+        // the group's next vector to the front (after 16 / LANES steps every one is back in its place)
+        if (LANES == 8) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = r0;
+        } else if (LANES == 4) {
+          FloatVector r0 = acc0;
+          acc0 = acc1;
+          acc1 = acc2;
+          acc2 = acc3;
+          acc3 = r0;
+        }
+      }
+    }
     // combine by halving (written out, see PanamaLossKernels' class comment)
     if (LANES == 4) {
       acc0 = acc0.add(acc8);
@@ -720,8 +892,6 @@ final class PanamaMapSum {
     if (LANES >= 8) {
       acc0 = acc0.add(acc0.rearrange(DOWN_4));
     }
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return ScalarLossKernels.addTerms(s, PointwiseOp.SQUARED_HINGE, c, a, ao + bound, b, bo + bound, n - bound, up,
-        grad, g + bound);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 }

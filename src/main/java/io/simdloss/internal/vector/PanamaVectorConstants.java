@@ -39,6 +39,20 @@ public final class PanamaVectorConstants {
    */
   public static final boolean DOUBLE_MASKS = DOUBLE_LANES >= 4;
 
+  /**
+   * 16 false, then 16 true: {@code VectorMask.fromArray(FLOATS, WINDOW, r + k * LANES)} selects, in vector k of the
+   * 16 elements ending at n, the lanes of the last r = n % 16, those the canonical order's window adds (see
+   * {@code PanamaLossKernels}); offset 16 selects every lane. Why a table rather than {@code IOTA.compare(GE, t)}:
+   * on JDK 17 at 256 bits the window of an 8-lane sumShort (two masks) took 6.5-7.4 ns with compare, 3.9-4.8 with
+   * the table, 6.1 and 3.1 for the old sequential tail at n = 40 and 48; on JDK 25 3.3-3.8 and 3.1-3.4 (jmh
+   * WindowMaskProbe, n = 40 and 48, one fork each, session 21).
+   */
+  static final boolean[] WINDOW = new boolean[32];
+
+  static {
+    java.util.Arrays.fill(WINDOW, 16, 32, true);
+  }
+
   /** Lanes per float vector. */
   public static final int LANES = FLOATS.length();
 }

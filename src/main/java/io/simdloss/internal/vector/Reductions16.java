@@ -3,9 +3,11 @@ package io.simdloss.internal.vector;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_8;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+import static io.simdloss.internal.vector.PanamaVectorConstants.WINDOW;
 
 import io.simdloss.internal.ScalarLossKernels;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,12 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
  * from 64 on.
  *
  * <p>The order is the one in {@code PanamaLossKernels}' class comment, in this shape: four accumulators hold the
- * logical lanes [0, 16), [16, 32), [32, 48), [48, 64). From {@link #BLOCK_LOOP_MIN} on, a loop takes one 64-element
- * block per iteration (sum and dot). Then the whole 16-element chunks left (all of them, below that n) go one per
- * iteration into acc0, after which the accumulators rotate by one, so that the next chunk meets the next logical
- * lanes. They are not rotated back: the halving fold, {@code (acc0 + acc2) + (acc1 + acc3)}, gives the same bits
- * under any rotation (each pair sum commutes, and so does the sum of the two pairs; NaN payloads aside, which the
- * README leaves out of the guarantee). The last n % 16 elements are added in scalar, in order. {@link Reductions8}
+ * logical lanes [0, 16), [16, 32), [32, 48), [48, 64). The whole 16-element chunks go one per iteration into
+ * acc0, after which the accumulators rotate by one, so that the next chunk meets the next logical lanes. After the
+ * loop acc0 is the chunk a next whole chunk would fill, so the window (the 16 elements ending at n, lanes from
+ * 16 - n % 16 on) is one masked add onto acc0. The accumulators are not rotated back: the halving fold,
+ * {@code (acc0 + acc2) + (acc1 + acc3)}, gives the same bits under any rotation (each pair sum commutes, and so does
+ * the sum of the two pairs; NaN payloads aside, which the README leaves out of the guarantee). {@link Reductions8}
  * has the same chunk loop with two vectors per chunk.
  *
  * <p>Why this shape, and not the written-out block kernel ({@code PanamaLossKernels.dotBlocks} and so on, one
@@ -44,9 +46,12 @@ final class Reductions16 {
   static final boolean FAST_ROTATING_LOOPS = Runtime.version().feature() >= 25;
 
   /**
-   * Below this n the 64-element block loop is skipped and every whole chunk goes through the rotating loop. 512 on
-   * JDKs before 25; on JDK 25 no n reaches it, so the rotating loop takes every n. (8 lanes have their own
-   * threshold since session 18, {@code Reductions8.BLOCK_KERNELS_MIN}.)
+   * From this n on, PanamaLossKernels calls its block kernels ({@code sumBlocks}, {@code dotBlocks}) at 16 lanes
+   * instead of the rotating loops below: 512 on JDKs before 25; on JDK 25 no n reaches it, so the rotating loop takes
+   * every n. (8 lanes have their own threshold since session 18, {@code Reductions8.BLOCK_KERNELS_MIN}.) Until
+   * session 21 the block loop was inside {@link #sum} and {@link #dot}, ahead of the rotating loop; the window took
+   * dot past the inlining limit (323 bytes before), so the long rows now pay a call, which at n >= 512 is a small
+   * part of the time (measured: README, "What reproducibility costs", session 21).
    *
    * <p>Why a block loop at all: C2 checks the bounds of all the block loop's loads before the loop on every call
    * (loop predication), which one or two blocks do not repay; the rotating loop has two loads to check (dot). But
@@ -69,8 +74,7 @@ final class Reductions16 {
    * </ul>
    * Only JDK 17 and 25 were measured; the JDKs between keep JDK 17's threshold. The bits are the same either way
    * (the canonical order; CI runs {@code CanonicalReductionTest} and the golden corpus on both JDKs at every
-   * width). Not a compile-time constant, but a static final, which C2 folds as one; the comparison with it takes
-   * as many bytes of bytecode as with 512 ({@code InlineBudgetTest}).
+   * width).
    */
   static final int BLOCK_LOOP_MIN = FAST_ROTATING_LOOPS ? Integer.MAX_VALUE : 512;
 
@@ -90,17 +94,21 @@ final class Reductions16 {
   static final int CROSS_ENTROPY_BLOCKS_MIN = FAST_ROTATING_LOOPS ? 2048 : 512;
 
   /**
-   * Canonical sum of a[ao .. ao + n) for 16 <= n < 64: the one to three whole chunks without a loop. No block is
-   * whole, so chunk c alone fills logical lanes [16c, 16c + 16), and the others are +0f. The halving fold's first
-   * two steps are then {@code (c0 + c2) + c1}: lanes j + 32 onto j, then j + 16 onto j, the +0f lanes dropped.
+   * Canonical sum of a[ao .. ao + n) for 16 <= n < 64: the one to three whole chunks and the window without a
+   * loop. No block is whole, so chunk c alone fills logical lanes [16c, 16c + 16), the window (if n % 16 is not 0)
+   * fills the upper n % 16 lanes of chunk k = n / 16, and every other lane is +0f. The halving fold's first two
+   * steps are {@code (c0 + c2) + (c1 + c3)} per lane (lanes j + 32 onto j, then j + 16 onto j), so the window pairs
+   * with chunk 1 when k = 3, and with chunk 0 when k is 1 or 2; the +0f lanes are dropped (a masked add keeps the
+   * other operand's lane).
    *
    * <p>Dropping them, and the +0f that every logical lane starts from, changes no value, only possibly the sign of
    * a zero: each operation gets the same real operands, so it rounds to the same value. And the canonical result
-   * is never -0f here: lanes [48, 64) hold +0f, so the fold's {@code L1 + L3} is not -0f, and {@code x + y} is -0f
-   * only when both are, so no sum after it is. So one {@code + 0f} at the end (-0f to +0f, every other value
-   * unchanged) gives the canonical bits. A partial normalization would not: a canonical dot lane can itself be
-   * -0f, from a negative product that underflows, and -0f plus another chunk's exact -0f product stays -0f where
-   * the canonical order has +0f ({@code CanonicalReductionTest.underflowingProductsKeepTheCanonicalSignOfZero}).
+   * is never -0f here: at least one logical lane, 48, holds +0f (the window starts at lane 48 + 16 - n % 16 when
+   * k = 3), {@code x + y} is -0f only when both are, so the fold of 64 lanes is -0f only when all of them are. So one
+   * {@code + 0f} at the end (-0f to +0f, every other value unchanged) gives the canonical bits. A partial
+   * normalization would not: a canonical dot lane can itself be -0f, from a negative product that underflows, and
+   * -0f plus another chunk's exact -0f product stays -0f where the canonical order has +0f
+   * ({@code CanonicalReductionTest.underflowingProductsKeepTheCanonicalSignOfZero}).
    *
    * <p>Why not the rotating loop: at n = 48 its three iterations cost more than their adds. Rotating loop ->
    * these methods, canonical ns (fastest iteration of 6 paired rounds) and its ratio to the inlined
@@ -108,17 +116,24 @@ final class Reductions16 {
    */
   static float sumShort(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
-    FloatVector acc = FloatVector.fromArray(f, a, ao);
+    // p: the chunk the window pairs with in the fold; q: what their sum pairs with (chunk 1, chunks 0 + 2, or +0f)
+    FloatVector p = FloatVector.fromArray(f, a, ao);
+    FloatVector q = FloatVector.zero(f);
     if (n >= 32) {
-      FloatVector c1 = FloatVector.fromArray(f, a, ao + 16);
-      if (n >= 48) {
-        acc = acc.add(FloatVector.fromArray(f, a, ao + 32));
+      q = FloatVector.fromArray(f, a, ao + 16);
+      if (n >= 48) { // the window is chunk 3 and pairs with chunk 1; chunks 0 and 2 pair
+        FloatVector c02 = p.add(FloatVector.fromArray(f, a, ao + 32));
+        p = q;
+        q = c02;
       }
-      acc = acc.add(c1);
     }
-    acc = acc.add(acc.rearrange(DOWN_8));
-    acc = acc.add(acc.rearrange(DOWN_4));
-    return sumFrom(((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + 0f, a, ao, n & -16, n);
+    if ((n & 15) != 0) { // the window: the 16 elements ending at n, their lanes from 16 - n % 16 on
+      p = p.add(FloatVector.fromArray(f, a, ao + n - 16), VectorMask.fromArray(f, WINDOW, n & 15));
+    }
+    p = p.add(q);
+    p = p.add(p.rearrange(DOWN_8));
+    p = p.add(p.rearrange(DOWN_4));
+    return ((p.lane(0) + p.lane(2)) + (p.lane(1) + p.lane(3))) + 0f;
   }
 
   /**
@@ -127,17 +142,24 @@ final class Reductions16 {
    */
   static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;
-    FloatVector acc = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
+    FloatVector p = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
+    FloatVector q = FloatVector.zero(f);
     if (n >= 32) {
-      FloatVector c1 = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
+      q = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
       if (n >= 48) {
-        acc = acc.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
+        FloatVector c02 = p.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
+        p = q;
+        q = c02;
       }
-      acc = acc.add(c1);
     }
-    acc = acc.add(acc.rearrange(DOWN_8));
-    acc = acc.add(acc.rearrange(DOWN_4));
-    return dotFrom(((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + 0f, a, ao, b, bo, n & -16, n);
+    if ((n & 15) != 0) {
+      p = p.add(FloatVector.fromArray(f, a, ao + n - 16).mul(FloatVector.fromArray(f, b, bo + n - 16)),
+          VectorMask.fromArray(f, WINDOW, n & 15));
+    }
+    p = p.add(q);
+    p = p.add(p.rearrange(DOWN_8));
+    p = p.add(p.rearrange(DOWN_4));
+    return ((p.lane(0) + p.lane(2)) + (p.lane(1) + p.lane(3))) + 0f;
   }
 
   /** Canonical sum of label * ((shift - pred) + logSum) for 16 <= n < 64, as {@link #sumShort} does the sum. */
@@ -145,76 +167,70 @@ final class Reductions16 {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
-    FloatVector acc = FloatVector.fromArray(f, label, lo)
+    FloatVector p = FloatVector.fromArray(f, label, lo)
         .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
+    FloatVector q = FloatVector.zero(f);
     if (n >= 32) {
-      FloatVector c1 = FloatVector.fromArray(f, label, lo + 16)
+      q = FloatVector.fromArray(f, label, lo + 16)
           .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 16)).add(logSumV));
       if (n >= 48) {
-        acc = acc.add(FloatVector.fromArray(f, label, lo + 32)
+        FloatVector c02 = p.add(FloatVector.fromArray(f, label, lo + 32)
             .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 32)).add(logSumV)));
+        p = q;
+        q = c02;
       }
-      acc = acc.add(c1);
     }
-    acc = acc.add(acc.rearrange(DOWN_8));
-    acc = acc.add(acc.rearrange(DOWN_4));
-    return crossEntropyFrom(((acc.lane(0) + acc.lane(2)) + (acc.lane(1) + acc.lane(3))) + 0f, label, lo, pred, po,
-        shift, logSum, n & -16, n);
+    if ((n & 15) != 0) {
+      p = p.add(FloatVector.fromArray(f, label, lo + n - 16)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + n - 16)).add(logSumV)),
+          VectorMask.fromArray(f, WINDOW, n & 15));
+    }
+    p = p.add(q);
+    p = p.add(p.rearrange(DOWN_8));
+    p = p.add(p.rearrange(DOWN_4));
+    return ((p.lane(0) + p.lane(2)) + (p.lane(1) + p.lane(3))) + 0f;
   }
 
   /** Canonical sum of a[ao .. ao + n), n >= 16. */
   static float sum(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS; // a local costs 2 bytes of bytecode per use, the static field 3
     FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    int i = 0;
-    if (n >= BLOCK_LOOP_MIN) {
-      for (int bound = n & -64; i < bound; i += 64) { // n & -64 == n - n % 64 for n >= 0, in fewer bytes
-        int p = ao + i;
-        acc0 = acc0.add(FloatVector.fromArray(f, a, p));
-        acc1 = acc1.add(FloatVector.fromArray(f, a, p + 16));
-        acc2 = acc2.add(FloatVector.fromArray(f, a, p + 32));
-        acc3 = acc3.add(FloatVector.fromArray(f, a, p + 48));
-      }
-    }
-    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+    for (int i = 0; i <= n - 16; i += 16) { // 4 bytes fewer than a bound variable
       FloatVector next = acc0.add(FloatVector.fromArray(f, a, ao + i));
       acc0 = acc1;
       acc1 = acc2;
       acc2 = acc3;
       acc3 = next;
     }
+    if ((n & 15) != 0) { // the window onto acc0, the chunk a next whole chunk would fill
+      acc0 = acc0.add(FloatVector.fromArray(f, a, ao + n - 16), VectorMask.fromArray(f, WINDOW, n & 15));
+    }
     // the halving fold, written out (see the class comment of PanamaLossKernels for why not a helper)
     acc0 = acc0.add(acc2).add(acc1.add(acc3));
     acc0 = acc0.add(acc0.rearrange(DOWN_8));
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    return sumFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), a, ao, i, n);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3));
   }
 
   /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), one fma per element, n >= 16. */
   static float dot(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;
     FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    int i = 0;
-    if (n >= BLOCK_LOOP_MIN) {
-      for (int bound = n & -64; i < bound; i += 64) {
-        int p = ao + i, q = bo + i;
-        acc0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), acc0);
-        acc1 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), acc1);
-        acc2 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), acc2);
-        acc3 = FloatVector.fromArray(f, a, p + 48).fma(FloatVector.fromArray(f, b, q + 48), acc3);
-      }
-    }
-    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+    for (int i = 0; i <= n - 16; i += 16) {
       FloatVector next = FloatVector.fromArray(f, a, ao + i).fma(FloatVector.fromArray(f, b, bo + i), acc0);
       acc0 = acc1;
       acc1 = acc2;
       acc2 = acc3;
       acc3 = next;
     }
+    if ((n & 15) != 0) { // the window: lanes left out keep acc0's bits (not zeroed inputs: 0 * inf, a -0f lane)
+      acc0 = acc0.blend(FloatVector.fromArray(f, a, ao + n - 16).fma(FloatVector.fromArray(f, b, bo + n - 16), acc0),
+          VectorMask.fromArray(f, WINDOW, n & 15));
+    }
     acc0 = acc0.add(acc2).add(acc1.add(acc3));
     acc0 = acc0.add(acc0.rearrange(DOWN_8));
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    return dotFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), a, ao, b, bo, i, n);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3));
   }
 
   /**
@@ -226,8 +242,7 @@ final class Reductions16 {
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
     FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    int i = 0;
-    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+    for (int i = 0; i <= n - 16; i += 16) {
       FloatVector next = acc0.add(FloatVector.fromArray(f, label, lo + i)
           .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + i)).add(logSumV)));
       acc0 = acc1;
@@ -235,11 +250,15 @@ final class Reductions16 {
       acc2 = acc3;
       acc3 = next;
     }
+    if ((n & 15) != 0) {
+      acc0 = acc0.add(FloatVector.fromArray(f, label, lo + n - 16)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + n - 16)).add(logSumV)),
+          VectorMask.fromArray(f, WINDOW, n & 15));
+    }
     acc0 = acc0.add(acc2).add(acc1.add(acc3));
     acc0 = acc0.add(acc0.rearrange(DOWN_8));
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    return crossEntropyFrom((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), label, lo, pred, po, shift,
-        logSum, i, n);
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3));
   }
 
   /**
@@ -252,8 +271,7 @@ final class Reductions16 {
   static float tripletSum(float[] p, float[] q, float[] r, int o, int n) {
     VectorSpecies<Float> f = FLOATS;
     FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    int i = 0;
-    for (; i <= n - 16; i += 16) { // i ends at n - n % 16; 4 bytes fewer than a bound variable
+    for (int i = 0; i <= n - 16; i += 16) {
       int k = o + i;
       FloatVector x = FloatVector.fromArray(f, p, k);
       FloatVector dq = x.sub(FloatVector.fromArray(f, q, k));
@@ -264,37 +282,16 @@ final class Reductions16 {
       acc2 = acc3;
       acc3 = next;
     }
+    if ((n & 15) != 0) {
+      int k = o + n - 16;
+      FloatVector x = FloatVector.fromArray(f, p, k);
+      FloatVector dq = x.sub(FloatVector.fromArray(f, q, k));
+      FloatVector dr = x.sub(FloatVector.fromArray(f, r, k));
+      acc0 = acc0.add(dq.mul(dq).sub(dr.mul(dr)), VectorMask.fromArray(f, WINDOW, n & 15));
+    }
     acc0 = acc0.add(acc2).add(acc1.add(acc3));
     acc0 = acc0.add(acc0.rearrange(DOWN_8));
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    int k = o + i;
-    return ScalarLossKernels.addTripletTerms((acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)), p, k, q,
-        k, r, k, n - i);
-  }
-
-  // The scalar tails, shared with Reductions8: float-only helpers, so if C2 ever did not inline one
-  // there would be a call but nothing to box. sumFrom and dotFrom are under MaxInlineSize (35 bytes), which C2
-  // always inlines; crossEntropyFrom (38) is inlined where hot, as it is on every call.
-
-  static float sumFrom(float s, float[] a, int ao, int i, int n) {
-    for (; i < n; i++) {
-      s += a[ao + i];
-    }
-    return s;
-  }
-
-  static float dotFrom(float s, float[] a, int ao, float[] b, int bo, int i, int n) {
-    for (; i < n; i++) {
-      s = Math.fma(a[ao + i], b[bo + i], s);
-    }
-    return s;
-  }
-
-  static float crossEntropyFrom(float s, float[] label, int lo, float[] pred, int po, float shift, float logSum, int i,
-      int n) {
-    for (; i < n; i++) {
-      s += label[lo + i] * ((shift - pred[po + i]) + logSum);
-    }
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3));
   }
 }

@@ -1,37 +1,66 @@
 package io.simdloss.internal.vector;
 
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+import static io.simdloss.internal.vector.PanamaVectorConstants.WINDOW;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 4-lane vectors
  * (128-bit floats), n >= 16. One whole block, {@code 64 <= n < 128}, takes the {@code ...OneBlock} methods, without a
  * loop: the 16 vectors of the block load straight into the 16 accumulators (vector k holds logical lanes [4k, 4k +
- * 4)), the partial block's whole chunks c = 0, 1, 2 add onto vectors 4c .. 4c + 3, then the block kernels' halving
- * fold and the scalar tail. Below 64, dot takes {@link #dotShort}, without a loop. Every other n takes the
+ * 4)), the partial block's whole chunks c = 0, 1, 2 add onto vectors 4c .. 4c + 3, then the window (below), then the
+ * block kernels' halving fold. Below 64, dot takes {@link #dotShort}, without a loop. Every other n takes the
  * {@code ...Blocks} methods at the end: the block kernels of PanamaLossKernels at 4 lanes, moved here in session 19
  * so that their block loop can be uncounted on JDK 25 ({@link #UNCOUNTED_BLOCK_LOOPS}) without a byte changing in
  * the 8-lane compilation of {@code PanamaLossKernels.dotBlocks}, which sits at the edge of JDK 17's C2 node budget
  * (its comment).
+ *
+ * <p>The window: when n % 16 is not 0, the canonical order adds element n - 16 + j, for j from t = 16 - n % 16 to
+ * 15 (the last n % 16 elements), to logical lane 16c + j of chunk c = (n % 64) / 16, the chunk a next whole chunk
+ * would fill (ScalarLossKernels' class comment). Here that is the 4 vectors ending at n (offsets n - 16, n - 12,
+ * n - 8, n - 4: in range, as n >= 16), vector k onto accumulator 4c + k under the mask of its lanes from t - 4k on,
+ * {@code VectorMask.fromArray(f, WINDOW, n % 16 + 4k)} (all lanes from offset 16 on; PanamaVectorConstants.WINDOW
+ * says why a table). The lanes left out hold
+ * elements already counted and must keep the accumulator's bits, a dot lane's -0f too: so a masked add for sum and
+ * crossEntropy, the fma blended in for dot, and never inputs set to zero instead (0 * inf is NaN, and adding a +0f
+ * turns a -0f lane into +0f). It replaced the order's sequential tail (the last n % 16 elements added one at a time
+ * after the fold).
+ *
+ * <p>Its shape: chunk c's 4 vectors are taken out into s0 .. s3 and put back by written-out if/else chains (a helper
+ * taking or returning vectors would box them whenever C2 did not inline it), and the 4 window vectors go through one
+ * loop of 4 iterations in which s0 .. s3 rotate, so that each meets its vector at s0 and all four are back in place
+ * after the last. Why not written out (4 masked adds per chunk, or 4 onto s0 .. s3): JDK 17's C1 gives up on a method
+ * that needs more virtual registers than its fixed limit ({@code -XX:+PrintCompilation}: "COMPILE SKIPPED: out of
+ * virtual registers", at tier 3), and every inlined Vector API call takes many. Written out, {@code
+ * crossEntropyBlocks}, {@code crossEntropyOneBlock} and {@code dotBlocks} failed their tier-3 compile, and a method
+ * whose tier-3 compile fails after a tier-2 one (taken when C2's queue is long) stays in tier 2, C1's code, which
+ * boxes every vector: in {@code AllocationTest} at 128 bits SoftmaxCE dense batch-first (n = 300) allocated 187,136
+ * bytes per call, in 3 of 4 runs. The loop takes one call site per operation. JDK 25's C1 compiled all of them.
+ * {@code crossEntropyBlocks} remains the nearest to the limit on JDK 17: 3 more statements {@code v0 =
+ * v0.add(FloatVector.fromArray(...))} in it fail its tier-3 compile, where 9 did before the window (a scratch harness
+ * with {@code -XX:TieredStopAtLevel=3}); mind it when adding to that method.
  *
  * <p>Why the {@code ...OneBlock} methods: before JDK 25 the block loop is counted, and C2 checks the bounds of all
  * of a block's loads (32 for dot) before it on every call that enters it (loop predication), which one block does
  * not repay: at n = 100 the block kernels took up to 2.43x the inlined {@code reduceLanes} baseline (README, "What
  * reproducibility costs", session 15). A loop-free method has no loop to predicate. Session 15 tried the same
  * first block peeled inside the block kernels; that took {@code crossEntropyBlocks} past what C1 compiles. All the
- * methods here are methods of their own (560-1,530 bytes of bytecode, so calls, not inlined; they take arrays and
- * return a float, so nothing boxes). Measured: README, "What reproducibility costs", sessions 18 and 19.
+ * methods here are methods of their own (730-1,820 bytes of bytecode, so calls, not inlined; they take arrays and
+ * return a float, so nothing boxes). Measured: README, "What reproducibility costs", sessions 18 and 19 (before the
+ * window).
  *
  * <p>Why these are the canonical bits. {@code dot} forms each lane as the canonical order does: an fma of the first
- * product onto +0f, then of the later chunk's onto it. {@code sum} and {@code crossEntropy} leave out the +0f each
- * logical lane starts from, which changes no value, at most the sign of a zero: every operation gets the same real
- * operands as in the canonical order and rounds them the same. The canonical result of these two is never -0f (a
- * lane that starts from +0f and adds is never -0f, and {@code x + y} is -0f only when both are), so one
- * {@code + 0f} after the fold gives the canonical bits, as {@code Reductions16.sumShort} argues. That would not do
- * for dot: from n = 64 on its canonical result can be -0f (every product a negative underflow;
- * {@code CanonicalReductionTest.underflowEverywhereGivesTheCanonicalNegativeZero}).
+ * product onto +0f, then of each later one (a later chunk's, the window's) onto it. {@code sum} and {@code
+ * crossEntropy} leave out the +0f each logical lane starts from in the {@code ...OneBlock} methods, which changes no
+ * value, at most the sign of a zero: every operation gets the same real operands as in the canonical order and
+ * rounds them the same. The canonical result of these two is never -0f (a lane that starts from +0f and adds is
+ * never -0f, and {@code x + y} is -0f only when both are), so one {@code + 0f} after the fold gives the canonical
+ * bits, as {@code Reductions16.sumShort} argues. That would not do for dot: from n = 64 on its canonical result can
+ * be -0f (every product a negative underflow; {@code
+ * CanonicalReductionTest.underflowEverywhereGivesTheCanonicalNegativeZero}).
  */
 final class Reductions4 {
   private Reductions4() {}
@@ -106,6 +135,63 @@ final class Reductions4 {
         }
       }
     }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int w = ao + n - 16;
+      int c = (n - 64) >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.add(FloatVector.fromArray(f, a, w + k), VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
     // the halving fold of the 16 vectors (logical lanes [4k, 4k + 4) in vector k), as in the block kernels
     v0 = v0.add(v8);
     v1 = v1.add(v9);
@@ -122,8 +208,7 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f; // half = 2, then 1; +0f: above
-    return Reductions16.sumFrom(s, a, ao, n & -16, n);
+    return ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f; // half = 2, then 1; +0f: the class comment
   }
 
   /**
@@ -132,18 +217,50 @@ final class Reductions4 {
    * lanes no element reaches are +0f), and one {@code + 0f} at the end gives the canonical bits, as {@code
    * Reductions16.sumShort} argues (below 64 some logical lanes stay +0f, so the canonical fold is never -0f).
    *
+   * <p>The window (the class comment) fills chunk n / 16, which no whole chunk reaches: its vectors are the plain
+   * products of the window's lanes and +0f in the others, so they add as one more chunk, at its place in the halving
+   * fold, where the canonical order's lanes are ((c0 + c2) + (c1 + c3)): onto chunk 0 for n < 48 (c0 + c1, or c0 + c2
+   * before c1 is added), onto chunk 1 from 49 on. The argument for the {@code + 0f} still holds: the window's lanes
+   * start at t = 16 - n % 16 >= 1, so the first lane of its chunk stays +0f, and below 48 chunk 3 is all +0f, so
+   * logical lane 48 stays +0f at every n here; the +0f lanes added in, and the plain products where the canonical
+   * order has an fma onto +0f, change at most the sign of a zero.
+   *
    * <p>Why only dot: after session 19 moved the 4-lane block kernels here, {@link #dotBlocks} (which took n < 64, its
    * loop not entered) measured slower here than the same code had in PanamaLossKernels on JDK 17 (n = 48, 6.9 ->
    * 8.9 ns), for no reason found; sum and crossEntropy did not. This method is faster than either on both JDKs
    * (n = 16, 32, 48, 63 against the session-start code: JDK 17 4.4 -> 3.7, 5.3 -> 4.8, 7.0 -> 6.5, 14.8 -> 13.6 ns;
-   * JDK 25 4.1 -> 3.6, 5.6 -> 5.1, 7.2 -> 7.1, 15.8 -> 13.2; README, "What reproducibility costs", session 19).
+   * JDK 25 4.1 -> 3.6, 5.6 -> 5.1, 7.2 -> 7.1, 15.8 -> 13.2; README, "What reproducibility costs", session 19,
+   * before the window).
    */
   static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;
+    FloatVector w0 = FloatVector.zero(f);
+    FloatVector w1 = w0, w2 = w0, w3 = w0;
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window's chunk: vector k of the 16 elements ending at n keeps its lanes from t - 4k on, +0f in the others
+      int wa = ao + n - 16;
+      int wb = bo + n - 16;
+      w0 = w0.blend(FloatVector.fromArray(f, a, wa).mul(FloatVector.fromArray(f, b, wb)),
+          VectorMask.fromArray(f, WINDOW, r));
+      w1 = w1.blend(FloatVector.fromArray(f, a, wa + 4).mul(FloatVector.fromArray(f, b, wb + 4)),
+          VectorMask.fromArray(f, WINDOW, r + 4));
+      w2 = w2.blend(FloatVector.fromArray(f, a, wa + 8).mul(FloatVector.fromArray(f, b, wb + 8)),
+          VectorMask.fromArray(f, WINDOW, r + 8));
+      w3 = w3.blend(FloatVector.fromArray(f, a, wa + 12).mul(FloatVector.fromArray(f, b, wb + 12)),
+          VectorMask.fromArray(f, WINDOW, r + 12));
+    }
     FloatVector v0 = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
     FloatVector v1 = FloatVector.fromArray(f, a, ao + 4).mul(FloatVector.fromArray(f, b, bo + 4));
     FloatVector v2 = FloatVector.fromArray(f, a, ao + 8).mul(FloatVector.fromArray(f, b, bo + 8));
     FloatVector v3 = FloatVector.fromArray(f, a, ao + 12).mul(FloatVector.fromArray(f, b, bo + 12));
+    if (n < 48) {
+      // the window is chunk 1 or 2, which the fold adds onto chunk 0 (before chunk 1, if there is one)
+      v0 = v0.add(w0);
+      v1 = v1.add(w1);
+      v2 = v2.add(w2);
+      v3 = v3.add(w3);
+    }
     if (n >= 32) {
       FloatVector v4 = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
       FloatVector v5 = FloatVector.fromArray(f, a, ao + 20).mul(FloatVector.fromArray(f, b, bo + 20));
@@ -154,6 +271,11 @@ final class Reductions4 {
         v1 = v1.add(FloatVector.fromArray(f, a, ao + 36).mul(FloatVector.fromArray(f, b, bo + 36)));
         v2 = v2.add(FloatVector.fromArray(f, a, ao + 40).mul(FloatVector.fromArray(f, b, bo + 40)));
         v3 = v3.add(FloatVector.fromArray(f, a, ao + 44).mul(FloatVector.fromArray(f, b, bo + 44)));
+        // the window is chunk 3 (or +0f at n = 48), which the fold adds onto chunk 1
+        v4 = v4.add(w0);
+        v5 = v5.add(w1);
+        v6 = v6.add(w2);
+        v7 = v7.add(w3);
       }
       v0 = v0.add(v4);
       v1 = v1.add(v5);
@@ -163,8 +285,7 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    return Reductions16.dotFrom(((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f, a, ao, b, bo, n & -16,
-        n);
+    return ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
   }
 
   /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), 64 <= n < 128, one fma per element. */
@@ -205,6 +326,65 @@ final class Reductions4 {
         }
       }
     }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int wa = ao + n - 16;
+      int wb = bo + n - 16;
+      int c = (n - 64) >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.blend(FloatVector.fromArray(f, a, wa + k).fma(FloatVector.fromArray(f, b, wb + k), s0),
+            VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
     // the halving fold of the 16 vectors (logical lanes [4k, 4k + 4) in vector k), as in the block kernels
     v0 = v0.add(v8);
     v1 = v1.add(v9);
@@ -221,8 +401,7 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3));
-    return Reductions16.dotFrom(s, a, ao, b, bo, n & -16, n);
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
   }
 
   /** Canonical sum of label * ((shift - pred) + logSum), 64 <= n < 128. */
@@ -292,6 +471,66 @@ final class Reductions4 {
         }
       }
     }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int wl = lo + n - 16;
+      int wp = po + n - 16;
+      int c = (n - 64) >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.add(FloatVector.fromArray(f, label, wl + k)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, wp + k)).add(logSumV)),
+            VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
     // the halving fold of the 16 vectors (logical lanes [4k, 4k + 4) in vector k), as in the block kernels
     v0 = v0.add(v8);
     v1 = v1.add(v9);
@@ -308,15 +547,14 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
-    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, n & -16, n);
+    return ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f; // half = 2, then 1; +0f: the class comment
   }
 
   /**
    * Canonical sum of a[ao .. ao + n) for n >= 16 but not 64-127 (those: {@link #sumOneBlock}), the block kernel at
    * 4 lanes (the order: PanamaLossKernels' class comment). One 64-element block per iteration into the 16
-   * accumulators, the partial block's whole chunks c = 0, 1, 2 onto vectors 4c .. 4c + 3, the halving fold, the
-   * scalar tail.
+   * accumulators, the partial block's whole chunks c = 0, 1, 2 onto vectors 4c .. 4c + 3, the window (the class
+   * comment), the halving fold.
    */
   static float sumBlocks(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -363,6 +601,63 @@ final class Reductions4 {
         }
       }
     }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int w = ao + n - 16;
+      int c = rest >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.add(FloatVector.fromArray(f, a, w + k), VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
     // the halving fold of the 16 vectors (logical lanes [4k, 4k + 4) in vector k)
     v0 = v0.add(v8);
     v1 = v1.add(v9);
@@ -379,8 +674,7 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
-    return Reductions16.sumFrom(s, a, ao, n & -16, n);
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
   }
 
   /**
@@ -434,6 +728,66 @@ final class Reductions4 {
         }
       }
     }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int wa = ao + n - 16;
+      int wb = bo + n - 16;
+      int c = rest >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.blend(FloatVector.fromArray(f, a, wa + k).fma(FloatVector.fromArray(f, b, wb + k), s0),
+            VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
+    // the halving fold
     v0 = v0.add(v8);
     v1 = v1.add(v9);
     v2 = v2.add(v10);
@@ -449,8 +803,7 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
-    return Reductions16.dotFrom(s, a, ao, b, bo, n & -16, n);
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
   }
 
   /**
@@ -534,6 +887,67 @@ final class Reductions4 {
         }
       }
     }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int wl = lo + n - 16;
+      int wp = po + n - 16;
+      int c = rest >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.add(FloatVector.fromArray(f, label, wl + k)
+            .mul(shiftV.sub(FloatVector.fromArray(f, pred, wp + k)).add(logSumV)),
+            VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
+    // the halving fold
     v0 = v0.add(v8);
     v1 = v1.add(v9);
     v2 = v2.add(v10);
@@ -549,7 +963,6 @@ final class Reductions4 {
     v0 = v0.add(v2);
     v1 = v1.add(v3);
     v0 = v0.add(v1);
-    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
-    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, n & -16, n);
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
   }
 }

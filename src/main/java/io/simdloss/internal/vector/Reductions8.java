@@ -2,16 +2,20 @@ package io.simdloss.internal.vector;
 
 import static io.simdloss.internal.vector.PanamaLossKernels.DOWN_4;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
+import static io.simdloss.internal.vector.PanamaVectorConstants.WINDOW;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The canonical {@code sum}, {@code dot} and {@code crossEntropy} of {@link PanamaLossKernels} for 8-lane
  * vectors (256-bit floats), for 16 <= n < {@link #BLOCK_KERNELS_MIN} (every n on JDK 25, n < 128 before; below 64
- * the {@code ...Short} methods, for one whole block the {@code ...OneBlock} methods): small enough for C2 to inline
- * ({@code InlineBudgetTest}; the {@code ...OneBlock} methods but sum are calls), and with 4 vector loads to check
- * before the loop instead of the block kernel's 16.
+ * the {@code ...Short} methods, for one whole block the {@code ...OneBlock} methods), with 4 vector loads to check
+ * before the loop instead of the block kernel's 16. {@code sum} and {@code sumShort} are small enough for C2 to
+ * inline ({@code InlineBudgetTest}); the others are calls since the window order (session 21) took them to 367-915
+ * bytes of bytecode. They take arrays and return a float, so nothing boxes, and the 256-bit report stayed within the
+ * bound with them (README, "What reproducibility costs", session 21).
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
  * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). On JDKs before 25 only
@@ -49,96 +53,133 @@ final class Reductions8 {
 
   /**
    * Canonical sum of a[ao .. ao + n) for 16 <= n < 64 without a loop, as {@code Reductions16.sumShort} (whose
-   * comment has why these are the canonical bits): chunk c is the vectors (lo_c, hi_c), the fold's first three
-   * steps are {@code ((lo0 + lo2) + lo1) + ((hi0 + hi2) + hi1)}, the +0f lanes dropped, and one {@code + 0f} at the
-   * end. Measured in the README, "What reproducibility costs", session 17.
+   * comment has why these are the canonical bits): chunk c is the vectors (lo_c, hi_c), and the window (if n % 16 is
+   * not 0) fills the upper lanes of chunk k = n / 16. The fold's first steps are {@code (c0 + c2) + (c1 + c3)} per
+   * half, so the window pairs with chunk 1 when k = 3 and with chunk 0 otherwise: {@code p} below is that chunk,
+   * {@code q} what their sum then pairs with (chunks 0 and 2, chunk 1, or +0f lanes below 32); the +0f lanes are
+   * dropped (masked adds keep the other lanes' bits), and one {@code + 0f} at the end. Measured in the README,
+   * "What reproducibility costs", sessions 17 and 21.
    */
   static float sumShort(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
-    FloatVector lo = FloatVector.fromArray(f, a, ao);
-    FloatVector hi = FloatVector.fromArray(f, a, ao + 8);
+    FloatVector pl = FloatVector.fromArray(f, a, ao);
+    FloatVector ph = FloatVector.fromArray(f, a, ao + 8);
+    FloatVector ql = FloatVector.zero(f);
+    FloatVector qh = ql;
     if (n >= 32) {
-      FloatVector lo1 = FloatVector.fromArray(f, a, ao + 16);
-      FloatVector hi1 = FloatVector.fromArray(f, a, ao + 24);
-      if (n >= 48) {
-        lo = lo.add(FloatVector.fromArray(f, a, ao + 32));
-        hi = hi.add(FloatVector.fromArray(f, a, ao + 40));
+      ql = FloatVector.fromArray(f, a, ao + 16);
+      qh = FloatVector.fromArray(f, a, ao + 24);
+      if (n >= 48) { // the window is chunk 3 and pairs with chunk 1; chunks 0 and 2 pair
+        FloatVector l = pl.add(FloatVector.fromArray(f, a, ao + 32));
+        FloatVector h = ph.add(FloatVector.fromArray(f, a, ao + 40));
+        pl = ql;
+        ph = qh;
+        ql = l;
+        qh = h;
       }
-      lo = lo.add(lo1);
-      hi = hi.add(hi1);
     }
-    lo = lo.add(hi);
-    lo = lo.add(lo.rearrange(DOWN_4));
-    return Reductions16.sumFrom(((lo.lane(0) + lo.lane(2)) + (lo.lane(1) + lo.lane(3))) + 0f, a, ao, n & -16, n);
+    int r = n & 15;
+    if (r != 0) { // the window: the 16 elements ending at n, their lanes from 16 - r on
+      pl = pl.add(FloatVector.fromArray(f, a, ao + n - 16), VectorMask.fromArray(f, WINDOW, r));
+      ph = ph.add(FloatVector.fromArray(f, a, ao + n - 8), VectorMask.fromArray(f, WINDOW, r + 8));
+    }
+    pl = pl.add(ql);
+    ph = ph.add(qh);
+    pl = pl.add(ph);
+    pl = pl.add(pl.rearrange(DOWN_4));
+    return ((pl.lane(0) + pl.lane(2)) + (pl.lane(1) + pl.lane(3))) + 0f;
   }
 
   /** Canonical dot product for 16 <= n < 64, as {@link #sumShort} does the sum, with plain products. */
   static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;
-    FloatVector lo = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
-    FloatVector hi = FloatVector.fromArray(f, a, ao + 8).mul(FloatVector.fromArray(f, b, bo + 8));
+    FloatVector pl = FloatVector.fromArray(f, a, ao).mul(FloatVector.fromArray(f, b, bo));
+    FloatVector ph = FloatVector.fromArray(f, a, ao + 8).mul(FloatVector.fromArray(f, b, bo + 8));
+    FloatVector ql = FloatVector.zero(f);
+    FloatVector qh = ql;
     if (n >= 32) {
-      FloatVector lo1 = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
-      FloatVector hi1 = FloatVector.fromArray(f, a, ao + 24).mul(FloatVector.fromArray(f, b, bo + 24));
+      ql = FloatVector.fromArray(f, a, ao + 16).mul(FloatVector.fromArray(f, b, bo + 16));
+      qh = FloatVector.fromArray(f, a, ao + 24).mul(FloatVector.fromArray(f, b, bo + 24));
       if (n >= 48) {
-        lo = lo.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
-        hi = hi.add(FloatVector.fromArray(f, a, ao + 40).mul(FloatVector.fromArray(f, b, bo + 40)));
+        FloatVector l = pl.add(FloatVector.fromArray(f, a, ao + 32).mul(FloatVector.fromArray(f, b, bo + 32)));
+        FloatVector h = ph.add(FloatVector.fromArray(f, a, ao + 40).mul(FloatVector.fromArray(f, b, bo + 40)));
+        pl = ql;
+        ph = qh;
+        ql = l;
+        qh = h;
       }
-      lo = lo.add(lo1);
-      hi = hi.add(hi1);
     }
-    lo = lo.add(hi);
-    lo = lo.add(lo.rearrange(DOWN_4));
-    return Reductions16.dotFrom(((lo.lane(0) + lo.lane(2)) + (lo.lane(1) + lo.lane(3))) + 0f, a, ao, b, bo,
-        n & -16, n);
+    int r = n & 15;
+    if (r != 0) { // the window: the 16 elements ending at n, their lanes from 16 - r on
+      int w = n - 16;
+      pl = pl.add(FloatVector.fromArray(f, a, ao + w).mul(FloatVector.fromArray(f, b, bo + w)),
+          VectorMask.fromArray(f, WINDOW, r));
+      ph = ph.add(FloatVector.fromArray(f, a, ao + w + 8).mul(FloatVector.fromArray(f, b, bo + w + 8)),
+          VectorMask.fromArray(f, WINDOW, r + 8));
+    }
+    pl = pl.add(ql);
+    ph = ph.add(qh);
+    pl = pl.add(ph);
+    pl = pl.add(pl.rearrange(DOWN_4));
+    return ((pl.lane(0) + pl.lane(2)) + (pl.lane(1) + pl.lane(3))) + 0f;
   }
 
-  /**
-   * The whole chunks' part of the canonical sum of label * ((shift - pred) + logSum) for 16 <= n < 64, as
-   * {@link #sumShort} forms it, without the last n % 16 terms: the caller adds those
-   * ({@code Reductions16.crossEntropyFrom}). With the tail here the method took 333 bytes of bytecode, past C2's
-   * inlining limit of 325 ({@code InlineBudgetTest}).
-   */
-  static float crossEntropyShortChunks(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
+  /** Canonical sum of label * ((shift - pred) + logSum) for 16 <= n < 64, as {@link #sumShort} does the sum. */
+  static float crossEntropyShort(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
-    FloatVector l = FloatVector.fromArray(f, label, lo)
+    FloatVector pl = FloatVector.fromArray(f, label, lo)
         .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
-    FloatVector h = FloatVector.fromArray(f, label, lo + 8)
+    FloatVector ph = FloatVector.fromArray(f, label, lo + 8)
         .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 8)).add(logSumV));
+    FloatVector ql = FloatVector.zero(f);
+    FloatVector qh = ql;
     if (n >= 32) {
-      FloatVector l1 = FloatVector.fromArray(f, label, lo + 16)
+      ql = FloatVector.fromArray(f, label, lo + 16)
           .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 16)).add(logSumV));
-      FloatVector h1 = FloatVector.fromArray(f, label, lo + 24)
+      qh = FloatVector.fromArray(f, label, lo + 24)
           .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 24)).add(logSumV));
       if (n >= 48) {
-        l = l.add(FloatVector.fromArray(f, label, lo + 32)
+        FloatVector l = pl.add(FloatVector.fromArray(f, label, lo + 32)
             .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 32)).add(logSumV)));
-        h = h.add(FloatVector.fromArray(f, label, lo + 40)
+        FloatVector h = ph.add(FloatVector.fromArray(f, label, lo + 40)
             .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + 40)).add(logSumV)));
+        pl = ql;
+        ph = qh;
+        ql = l;
+        qh = h;
       }
-      l = l.add(l1);
-      h = h.add(h1);
     }
-    l = l.add(h);
-    l = l.add(l.rearrange(DOWN_4));
-    return ((l.lane(0) + l.lane(2)) + (l.lane(1) + l.lane(3))) + 0f;
+    int r = n & 15;
+    if (r != 0) { // the window: the 16 elements ending at n, their lanes from 16 - r on
+      int w = n - 16;
+      pl = pl.add(FloatVector.fromArray(f, label, lo + w).mul(shiftV.sub(FloatVector.fromArray(f, pred, po + w))
+          .add(logSumV)), VectorMask.fromArray(f, WINDOW, r));
+      ph = ph.add(FloatVector.fromArray(f, label, lo + w + 8).mul(shiftV.sub(FloatVector.fromArray(f, pred, po + w + 8))
+          .add(logSumV)), VectorMask.fromArray(f, WINDOW, r + 8));
+    }
+    pl = pl.add(ql);
+    ph = ph.add(qh);
+    pl = pl.add(ph);
+    pl = pl.add(pl.rearrange(DOWN_4));
+    return ((pl.lane(0) + pl.lane(2)) + (pl.lane(1) + pl.lane(3))) + 0f;
   }
 
   /**
    * Canonical sum of a[ao .. ao + n) for one whole block, 64 <= n < 128, without a loop, as
    * {@code Reductions4.sumOneBlock} (whose comment has why these are the canonical bits): the block's 8 vectors
    * load straight into the accumulators (vector k holds logical lanes [8k, 8k + 8)), the partial block's whole
-   * chunks c = 0, 1, 2 add onto vectors 2c and 2c + 1.
+   * chunks c = 0, 1, 2 add onto vectors 2c and 2c + 1, and the window onto the next chunk's two.
    *
    * <p>Why not the rotating loop below: at this size JDK 17 ran it slowly, crossEntropy most. Rotating loop -> these
    * methods, 256 bits, n = 100, canonical fastest iteration (fastest ratio to the inlined {@code reduceLanes}
    * baseline): JDK 17 sum 8.8 -> 8.4 ns (1.16 -> 0.85), dot 11.7 -> 9.5 (1.32 -> 1.02), crossEntropy 17.8 -> 11.0
    * (1.53 -> 0.93); JDK 25 6.4 -> 6.6 (0.87 -> 0.88), 9.4 -> 9.1 (1.02 -> 0.93), 12.6 -> 11.1 (1.08 -> 0.96). The
-   * commands and n = 127: README, "What reproducibility costs", session 18. {@code dotOneBlock} (529 bytes of
-   * bytecode) and {@code crossEntropyOneBlock} (688) are calls, not inlined; they take arrays and return a float,
-   * so nothing boxes. {@code sumOneBlock} is 325 bytes, which C2 still inlines; either way is fine for it.
+   * commands and n = 127: README, "What reproducibility costs", session 18. {@code dotOneBlock} (795 bytes of
+   * bytecode since the window) and {@code crossEntropyOneBlock} (916) are calls, not inlined; they take arrays and
+   * return a float, so nothing boxes. {@code sumOneBlock} was 325 bytes, which C2 still inlined, until the window
+   * (505 since session 21): a call too, and at n = 100 it was as fast as before (README, session 21).
    */
   static float sumOneBlock(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -162,6 +203,30 @@ final class Reductions8 {
         }
       }
     }
+    // the window (see PanamaLossKernels): the last r = n % 16 elements onto chunk c = (n - 64) / 16, the one a
+    // next whole chunk would fill, as masked adds of the 16 elements ending at n
+    int r = n & 15;
+    if (r != 0) {
+      int w = n - 16;
+      FloatVector w0 = FloatVector.fromArray(f, a, ao + w);
+      FloatVector w1 = FloatVector.fromArray(f, a, ao + w + 8);
+      VectorMask<Float> m0 = VectorMask.fromArray(f, WINDOW, r);
+      VectorMask<Float> m1 = VectorMask.fromArray(f, WINDOW, r + 8);
+      int c = (n - 64) >> 4;
+      if (c == 0) {
+        v0 = v0.add(w0, m0);
+        v1 = v1.add(w1, m1);
+      } else if (c == 1) {
+        v2 = v2.add(w0, m0);
+        v3 = v3.add(w1, m1);
+      } else if (c == 2) {
+        v4 = v4.add(w0, m0);
+        v5 = v5.add(w1, m1);
+      } else {
+        v6 = v6.add(w0, m0);
+        v7 = v7.add(w1, m1);
+      }
+    }
     // the fold of the rotating kernels above, with the vectors in their canonical places
     v0 = v0.add(v4);
     v1 = v1.add(v5);
@@ -172,7 +237,7 @@ final class Reductions8 {
     v0 = v0.add(v1);
     v0 = v0.add(v0.rearrange(DOWN_4));
     float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
-    return Reductions16.sumFrom(s, a, ao, n & -16, n);
+    return s;
   }
 
   /** Canonical dot product for 64 <= n < 128, as {@link #sumOneBlock}, each lane's first product an fma onto +0f. */
@@ -199,6 +264,32 @@ final class Reductions8 {
         }
       }
     }
+    // the window (see PanamaLossKernels): the last r = n % 16 elements onto chunk c = (n - 64) / 16, the one a
+    // next whole chunk would fill, as masked adds of the 16 elements ending at n
+    int r = n & 15;
+    if (r != 0) {
+      int w = n - 16;
+      FloatVector a0 = FloatVector.fromArray(f, a, ao + w);
+      FloatVector b0 = FloatVector.fromArray(f, b, bo + w);
+      FloatVector a1 = FloatVector.fromArray(f, a, ao + w + 8);
+      FloatVector b1 = FloatVector.fromArray(f, b, bo + w + 8);
+      VectorMask<Float> m0 = VectorMask.fromArray(f, WINDOW, r);
+      VectorMask<Float> m1 = VectorMask.fromArray(f, WINDOW, r + 8);
+      int c = (n - 64) >> 4;
+      if (c == 0) {
+        v0 = v0.blend(a0.fma(b0, v0), m0);
+        v1 = v1.blend(a1.fma(b1, v1), m1);
+      } else if (c == 1) {
+        v2 = v2.blend(a0.fma(b0, v2), m0);
+        v3 = v3.blend(a1.fma(b1, v3), m1);
+      } else if (c == 2) {
+        v4 = v4.blend(a0.fma(b0, v4), m0);
+        v5 = v5.blend(a1.fma(b1, v5), m1);
+      } else {
+        v6 = v6.blend(a0.fma(b0, v6), m0);
+        v7 = v7.blend(a1.fma(b1, v7), m1);
+      }
+    }
     // the fold of the rotating kernels above, with the vectors in their canonical places
     v0 = v0.add(v4);
     v1 = v1.add(v5);
@@ -209,7 +300,7 @@ final class Reductions8 {
     v0 = v0.add(v1);
     v0 = v0.add(v0.rearrange(DOWN_4));
     float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3));
-    return Reductions16.dotFrom(s, a, ao, b, bo, n & -16, n);
+    return s;
   }
 
   /** Canonical sum of label * ((shift - pred) + logSum) for 64 <= n < 128, as {@link #sumOneBlock}. */
@@ -251,6 +342,32 @@ final class Reductions8 {
         }
       }
     }
+    // the window (see PanamaLossKernels): the last r = n % 16 elements onto chunk c = (n - 64) / 16, the one a
+    // next whole chunk would fill, as masked adds of the 16 elements ending at n
+    int r = n & 15;
+    if (r != 0) {
+      int w = n - 16;
+      FloatVector w0 = FloatVector.fromArray(f, label, lo + w)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + w)).add(logSumV));
+      FloatVector w1 = FloatVector.fromArray(f, label, lo + w + 8)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + w + 8)).add(logSumV));
+      VectorMask<Float> m0 = VectorMask.fromArray(f, WINDOW, r);
+      VectorMask<Float> m1 = VectorMask.fromArray(f, WINDOW, r + 8);
+      int c = (n - 64) >> 4;
+      if (c == 0) {
+        v0 = v0.add(w0, m0);
+        v1 = v1.add(w1, m1);
+      } else if (c == 1) {
+        v2 = v2.add(w0, m0);
+        v3 = v3.add(w1, m1);
+      } else if (c == 2) {
+        v4 = v4.add(w0, m0);
+        v5 = v5.add(w1, m1);
+      } else {
+        v6 = v6.add(w0, m0);
+        v7 = v7.add(w1, m1);
+      }
+    }
     // the fold of the rotating kernels above, with the vectors in their canonical places
     v0 = v0.add(v4);
     v1 = v1.add(v5);
@@ -261,7 +378,7 @@ final class Reductions8 {
     v0 = v0.add(v1);
     v0 = v0.add(v0.rearrange(DOWN_4));
     float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
-    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, n & -16, n);
+    return s;
   }
 
   /** Canonical sum of a[ao .. ao + n). */
@@ -275,12 +392,18 @@ final class Reductions8 {
       FloatVector next1 = acc1.add(FloatVector.fromArray(f, a, ao + i + 8));
       acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = next0; acc7 = next1;
     }
+    // the window onto acc0, acc1: the chunk a next whole chunk would fill
+    int r = n - i;
+    if (r != 0) {
+      acc0 = acc0.add(FloatVector.fromArray(f, a, ao + n - 16), VectorMask.fromArray(f, WINDOW, r));
+      acc1 = acc1.add(FloatVector.fromArray(f, a, ao + n - 8), VectorMask.fromArray(f, WINDOW, r + 8));
+    }
     acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
     acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
     float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return Reductions16.sumFrom(s, a, ao, i, n);
+    return s;
   }
 
   /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), one fma per element. */
@@ -294,12 +417,20 @@ final class Reductions8 {
       FloatVector next1 = FloatVector.fromArray(f, a, ao + i + 8).fma(FloatVector.fromArray(f, b, bo + i + 8), acc1);
       acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = next0; acc7 = next1;
     }
+    int r = n - i;
+    if (r != 0) {
+      int w = n - 16;
+      acc0 = acc0.blend(FloatVector.fromArray(f, a, ao + w).fma(FloatVector.fromArray(f, b, bo + w), acc0),
+          VectorMask.fromArray(f, WINDOW, r));
+      acc1 = acc1.blend(FloatVector.fromArray(f, a, ao + w + 8).fma(FloatVector.fromArray(f, b, bo + w + 8), acc1),
+          VectorMask.fromArray(f, WINDOW, r + 8));
+    }
     acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
     acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
     float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return Reductions16.dotFrom(s, a, ao, b, bo, i, n);
+    return s;
   }
 
   /** Canonical sum of label * ((shift - pred) + logSum). */
@@ -317,11 +448,20 @@ final class Reductions8 {
           .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + i + 8)).add(logSumV)));
       acc0 = acc2; acc1 = acc3; acc2 = acc4; acc3 = acc5; acc4 = acc6; acc5 = acc7; acc6 = next0; acc7 = next1;
     }
+    int r = n - i;
+    if (r != 0) {
+      int w = n - 16;
+      acc0 = acc0.add(FloatVector.fromArray(f, label, lo + w)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + w)).add(logSumV)), VectorMask.fromArray(f, WINDOW, r));
+      acc1 = acc1.add(FloatVector.fromArray(f, label, lo + w + 8)
+          .mul(shiftV.sub(FloatVector.fromArray(f, pred, po + w + 8)).add(logSumV)),
+          VectorMask.fromArray(f, WINDOW, r + 8));
+    }
     acc0 = acc0.add(acc4); acc1 = acc1.add(acc5); acc2 = acc2.add(acc6); acc3 = acc3.add(acc7);
     acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
     float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return Reductions16.crossEntropyFrom(s, label, lo, pred, po, shift, logSum, i, n);
+    return s;
   }
 }

@@ -2,7 +2,7 @@
 """Generates PanamaMapSum.java: the fused map-and-sum kernels, one per PointwiseOp (Lucene's gen_ForUtil.py
 practice: a committed generator beside its committed output; the build does not need Python).
 
-Run from the repository root after changing a term below or the canonical fold in PanamaLossKernels.sum:
+Run from the repository root after changing a term or the fold below:
   python3 src/main/java/io/simdloss/internal/vector/gen_PanamaMapSum.py
 
 Why generated, and why the term is pasted at each use rather than called: a vector-returning helper is only
@@ -19,7 +19,10 @@ a medium method"); session 12 saw JDK 25 box a vector per iteration of L1's forw
 The loop: 64 logical lanes as four groups of 16 (one, two or four vectors); 16-element chunk k of the range goes
 to group k % 4 (the canonical order: element i < n - n % 16 to lane i % 64). The group that takes the next
 chunk is kept in front (acc0 ..) by rotating the groups after each chunk, so each chunk's term is written once
-per width, not once per accumulator. The halving fold that follows is copied from PanamaLossKernels.sum: it
+per width, not once per accumulator. The window (the last n % 16 elements, see PanamaLossKernels' class comment)
+then goes onto the group in front, as masked adds of the 16 elements ending at n: the term is written once more
+for it, rather than adding a mask to every chunk of the loop. The halving fold that follows (FOLD below) is the
+one of PanamaLossKernels' kernels: it
 pairs lane j with lane j + h, and a rotation by whole groups only swaps the operands of some of its additions
 (a + b for b + a, the same bits) and moves whole pairs, so the fold needs no rotating back.
 """
@@ -27,7 +30,6 @@ import pathlib
 import re
 
 HERE = pathlib.Path(__file__).resolve().parent
-SOURCE = HERE / "PanamaLossKernels.java"
 TARGET = HERE / "PanamaMapSum.java"
 
 # name, PointwiseOp constant, loop-invariant set-up, term (x and y are the operands' vectors; u the broadcast
@@ -92,30 +94,69 @@ def indent(text, n):
     return "".join((" " * n + line if line.strip() else line) + "\n" for line in text.splitlines())
 
 
-def fold_of_sum(text):
-    """The halving fold of PanamaLossKernels.sum, from '// combine by halving' to the 'float s =' line."""
-    start = text.index("  public float sum(float[] a, int ao, int n) {")
-    begin = text.index("    // combine by halving", start)
-    end = text.index("\n", text.index("    float s = ", begin)) + 1
-    return text[begin:end]
+# The canonical halving fold over the 64 / LANES accumulators (PanamaLossKernels' class comment), every width's
+# steps: the generator's own copy since session 21 (until then it copied PanamaLossKernels' fold text, whose 4-lane
+# steps had moved to Reductions4 in session 19).
+FOLD = """\
+    // combine by halving (written out, see PanamaLossKernels' class comment)
+    if (LANES == 4) {
+      acc0 = acc0.add(acc8);
+      acc1 = acc1.add(acc9);
+      acc2 = acc2.add(acc10);
+      acc3 = acc3.add(acc11);
+      acc4 = acc4.add(acc12);
+      acc5 = acc5.add(acc13);
+      acc6 = acc6.add(acc14);
+      acc7 = acc7.add(acc15);
+    }
+    if (LANES <= 8) {
+      acc0 = acc0.add(acc4);
+      acc1 = acc1.add(acc5);
+      acc2 = acc2.add(acc6);
+      acc3 = acc3.add(acc7);
+    }
+    acc0 = acc0.add(acc2);
+    acc1 = acc1.add(acc3);
+    acc0 = acc0.add(acc1);
+    if (LANES == 16) {
+      acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    }
+    if (LANES >= 8) {
+      acc0 = acc0.add(acc0.rearrange(DOWN_4));
+    }
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
+"""
 
 
-def term(body, offset, acc):
-    """The term of the vector at a[p + offset], added to acc, as a block."""
+def term(body, offset, acc, mask=None):
+    """The term of the vector at a[p + offset], added to acc (only in the lanes of mask, if given), as a block."""
     at = "p" if offset == "0" else "p + " + offset
     code = ("FloatVector x = FloatVector.fromArray(FLOATS, a, %s);\n"
-            "FloatVector y = FloatVector.fromArray(FLOATS, b, %s + db);\n"
-            "int gi = %s + dg;\n" % (at, at, at))
+            "FloatVector y = FloatVector.fromArray(FLOATS, b, %s + db);\n" % (at, at))
+    if "grad" in body:
+        code += "int gi = %s + dg;\n" % at
     lines = body.splitlines()
     assert lines[-1].startswith("return ") and lines[-1].endswith(";")
-    code += "\n".join(lines[:-1]) + "\n" + "%s = %s.add(%s);" % (acc, acc, lines[-1][len("return "):-1])
+    added = lines[-1][len("return "):-1]
+    if mask is None:
+        code += "\n".join(lines[:-1]) + "\n" + "%s = %s.add(%s);" % (acc, acc, added)
+    else:  # the mask in a local of its own, to keep the line short
+        code += "\n".join(lines[:-1]) + "\n"
+        code += "VectorMask<Float> m = %s;\n%s = %s.add(%s, m);" % (mask, acc, acc, added)
     return "{\n" + indent(code, 2) + "}"
+
+
+def window_mask(offset):
+    """The window vector at p + offset adds the lanes of the last rest = n % 16 elements (those below were counted)."""
+    return "VectorMask.fromArray(FLOATS, WINDOW, rest + %s)" % offset
 
 
 def kernel(name, const, setup, body, fold):
     rot16 = "FloatVector r = acc0;\nacc0 = acc1;\nacc1 = acc2;\nacc2 = acc3;\nacc3 = r;"
     rot8 = ("FloatVector r0 = acc0;\nFloatVector r1 = acc1;\n"
             + "".join("acc%d = acc%d;\n" % (i, i + 2) for i in range(6)) + "acc6 = r0;\nacc7 = r1;")
+    rot_group8 = "FloatVector r0 = acc0;\nacc0 = acc1;\nacc1 = r0;"
+    rot_group4 = "FloatVector r0 = acc0;\nacc0 = acc1;\nacc1 = acc2;\nacc2 = acc3;\nacc3 = r0;"
     rot4 = ("FloatVector r0 = acc0;\nFloatVector r1 = acc1;\nFloatVector r2 = acc2;\nFloatVector r3 = acc3;\n"
             + "".join("acc%d = acc%d;\n" % (i, i + 4) for i in range(12))
             + "acc12 = r0;\nacc13 = r1;\nacc14 = r2;\nacc15 = r3;")
@@ -129,6 +170,11 @@ def kernel(name, const, setup, body, fold):
             + "// the next group to the front\n"
             + "if (LANES == 16) {\n" + indent(rot16, 2) + "} else if (LANES == 8) {\n" + indent(rot8, 2)
             + "} else {\n" + indent(rot4, 2) + "}")
+    window = ("for (int k = 0; k < CHUNK; k += LANES) {\n"
+              + indent(term(body, "k", "acc0", window_mask("k")), 2)
+              + "  // the group's next vector to the front (after 16 / LANES steps every one is back in its place)\n"
+              + "  if (LANES == 8) {\n" + indent(rot_group8, 4) + "  } else if (LANES == 4) {\n" + indent(rot_group4, 4)
+              + "  }\n}\n")
     return """
   /** {@link LossKernels#mapSum} for {@link PointwiseOp#%(const)s}. */
   static float %(name)s(float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad, int g) {
@@ -145,17 +191,22 @@ def kernel(name, const, setup, body, fold):
     for (int i = 0; i < bound; i += CHUNK) {
       int p = ao + i;
 %(loop)s    }
-%(fold)s    return ScalarLossKernels.addTerms(s, PointwiseOp.%(const)s, c, a, ao + bound, b, bo + bound, n - bound, up,
-        grad, g + bound);
-  }
-""" % dict(const=const, name=name, setup=indent(setup, 4), loop=indent(loop, 6), fold=fold,
+    if (bound != n) {
+      // the window: the last n %% 16 elements, as lanes of the 16 ending at n, onto the group a next chunk would fill
+      // (acc0 ..); the lanes below were counted above, and their gradients are written again (the same bits). A loop
+      // over the group's vectors, so that the term is pasted once more, not 16 / LANES times: with two more copies
+      // at 8 lanes the kernels of L1, hinge and squared hinge passed C2's node budget on JDK 17 and boxed their
+      // vectors (AllocationTest, 256 bits, 432 bytes per call).
+      int p = ao + n - CHUNK;
+      int rest = n %% CHUNK;
+%(window)s    }
+%(fold)s  }
+""" % dict(const=const, name=name, setup=indent(setup, 4), loop=indent(loop, 6), fold=fold, window=indent(window, 6),
                 u="    FloatVector u = FloatVector.broadcast(FLOATS, up);\n" if re.search(r"\bu\.", body) else "")
 
 
 def main():
-    fold = fold_of_sum(SOURCE.read_text())
-    fold = fold.replace("    bound = n - n % CHUNK;\n", "").replace("see the class comment", "see PanamaLossKernels' class comment")
-    parts = [kernel(n, c, s, b, fold) for n, c, s, b in OPS]
+    parts = [kernel(n, c, s, b, FOLD) for n, c, s, b in OPS]
     out = """// GENERATED by gen_PanamaMapSum.py (beside this file): do not edit; edit the generator and re-run it.
 package io.simdloss.internal.vector;
 
@@ -167,10 +218,10 @@ import static io.simdloss.internal.vector.PanamaLossKernels.TAIL;
 import static io.simdloss.internal.vector.PanamaLossKernels.negatedFactor;
 import static io.simdloss.internal.vector.PanamaVectorConstants.FLOATS;
 import static io.simdloss.internal.vector.PanamaVectorConstants.LANES;
+import static io.simdloss.internal.vector.PanamaVectorConstants.WINDOW;
 
 import io.simdloss.internal.LossKernels;
 import io.simdloss.internal.PointwiseOp;
-import io.simdloss.internal.ScalarLossKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;

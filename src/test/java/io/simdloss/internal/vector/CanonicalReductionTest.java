@@ -78,45 +78,60 @@ class CanonicalReductionTest {
 
   /**
    * The canonical order, from its definition: 64 logical lanes, all +0f; for i below {@code m = n - n % 16},
-   * in increasing i, lane {@code i % 64} += term(i); then lane[j] += lane[j + h] for j below h, h = 32, 16,
-   * ..., 1; s = lane[0]; then s += term(i) for i = m .. n-1 in increasing i. ({@code dot} adds with one fused
-   * rounding, see {@link #canonicalDot}.)
+   * in increasing i, lane {@code i % 64} += term(i); then the window: for i from m to n - 1, lane
+   * {@code m % 64 + (i - (n - 16))} += term(i) (the upper n % 16 lanes of the 16 that a next whole chunk would
+   * fill); then lane[j] += lane[j + h] for j below h, h = 32, 16, ..., 1; the result is lane[0]. Below 16
+   * elements: s = +0f, then s += term(i) in increasing i. ({@code dot} adds with one fused rounding, see
+   * {@link #canonicalDot}.)
    */
   private static float canonical(int n, Term term) {
+    if (n < 16) {
+      float s = 0f;
+      for (int i = 0; i < n; i++) {
+        s += term.at(i);
+      }
+      return s;
+    }
     float[] lane = new float[64];
     int m = n - n % 16;
     for (int i = 0; i < m; i++) {
       lane[i % 64] += term.at(i);
     }
+    for (int i = m; i < n; i++) {
+      lane[m % 64 + (i - (n - 16))] += term.at(i);
+    }
     for (int h = 32; h >= 1; h /= 2) {
       for (int j = 0; j < h; j++) {
         lane[j] += lane[j + h];
       }
     }
-    float s = lane[0];
-    for (int i = m; i < n; i++) {
-      s += term.at(i);
-    }
-    return s;
+    return lane[0];
   }
 
   /** As {@link #canonical}, with every addition of a product a fused multiply-add. */
   private static float canonicalDot(float[] a, int ao, float[] b, int bo, int n) {
+    if (n < 16) {
+      float s = 0f;
+      for (int i = 0; i < n; i++) {
+        s = Math.fma(a[ao + i], b[bo + i], s);
+      }
+      return s;
+    }
     float[] lane = new float[64];
     int m = n - n % 16;
     for (int i = 0; i < m; i++) {
       lane[i % 64] = Math.fma(a[ao + i], b[bo + i], lane[i % 64]);
     }
+    for (int i = m; i < n; i++) {
+      int k = m % 64 + (i - (n - 16));
+      lane[k] = Math.fma(a[ao + i], b[bo + i], lane[k]);
+    }
     for (int h = 32; h >= 1; h /= 2) {
       for (int j = 0; j < h; j++) {
         lane[j] += lane[j + h];
       }
     }
-    float s = lane[0];
-    for (int i = m; i < n; i++) {
-      s = Math.fma(a[ao + i], b[bo + i], s);
-    }
-    return s;
+    return lane[0];
   }
 
   private static float canonicalLogSumExp(float[] a, int ao, int n) {
@@ -235,6 +250,59 @@ class CanonicalReductionTest {
     SplittableRandom r = new SplittableRandom(42);
     for (int n : new int[] {1021, 4099, 65536}) {
       sweep(n, new int[] {0, 3, 17}, r);
+    }
+  }
+
+  /**
+   * A hand case where the window order and the sequential tail it replaced differ. Element 0 is 2^24 and the last two
+   * elements are 1, the rest 0, n = 16k + 1. The last element is the window (lane 16k % 64 + 15), the one before it
+   * is lane (16k - 1) % 64; both are lanes 15 mod 16, so the halving fold adds the two 1s (exactly 2) before it adds
+   * them to lane 0, and 2^24 + 2 is a float. Adding them one at a time after the fold, as the order did until
+   * session 21, rounds 2^24 + 1 to even twice and gives 2^24.
+   */
+  @Test
+  void theWindowMeetsItsLaneBeforeTheFoldReachesLaneZero() {
+    for (int n : new int[] {17, 33, 49, 65, 81, 129, 1025}) {
+      for (int off : new int[] {0, 3}) {
+        float[] a = new float[off + n];
+        float[] ones = new float[off + n];
+        java.util.Arrays.fill(ones, 1f);
+        a[off] = 0x1p24f;
+        a[off + n - 2] = 1f;
+        a[off + n - 1] = 1f;
+        float expected = 0x1p24f + 2f;
+        assertEquals(16777218f, expected);
+        same("spec sum, hand case n=" + n, expected, canonical(n, i -> a[off + i]));
+        same("scalar sum, hand case n=" + n, expected, SCALAR.sum(a, off, n));
+        same("sum, hand case n=" + n, expected, CHOSEN.sum(a, off, n));
+        same("scalar dot, hand case n=" + n, expected, SCALAR.dot(a, off, ones, off, n));
+        same("dot, hand case n=" + n, expected, CHOSEN.dot(a, off, ones, off, n));
+      }
+    }
+  }
+
+  /**
+   * Every window position (chunk c = 0 .. 3, r = n % 16 = 0 .. 15) in and past the 64-element block kernels, which
+   * take over from n = 128 (8 lanes, JDK 17) and 512 (16 lanes, JDK 17): the chosen kernels against the scalar ones,
+   * with {@code expSum}'s numerators too.
+   */
+  @Test
+  void bitIdenticalForEveryWindowPastOneBlock() {
+    SplittableRandom r = new SplittableRandom(2111);
+    for (int n = 201; n <= 1100; n++) {
+      int off = n % 3;
+      float[] a = values(Values.MIXED, n + off, r);
+      float[] b = values(Values.POSITIVE, n + off, r);
+      same("sum n=" + n, SCALAR.sum(a, off, n), CHOSEN.sum(a, off, n));
+      same("dot n=" + n, SCALAR.dot(a, off, b, 0, n), CHOSEN.dot(a, off, b, 0, n));
+      same("crossEntropy n=" + n, SCALAR.crossEntropy(b, 0, a, off, 0.25f, 1.5f, n),
+          CHOSEN.crossEntropy(b, 0, a, off, 0.25f, 1.5f, n));
+      float[] e1 = new float[n + 2];
+      float[] e2 = new float[n + 2];
+      same("expSum n=" + n, SCALAR.expSum(a, off, n, 0.5f, e1, 2), CHOSEN.expSum(a, off, n, 0.5f, e2, 2));
+      for (int i = 0; i < n + 2; i++) {
+        same("expSum's numerator " + i + ", n=" + n, e1[i], e2[i]);
+      }
     }
   }
 
