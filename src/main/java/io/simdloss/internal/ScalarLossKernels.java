@@ -161,59 +161,59 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public float sum(float[] a, int ao, int n) {
-    float s = 0f;
-    int i = 0;
-    if (n >= CHUNK) {
-      float[] acc = lanes();
-      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
-        for (int j = 0; j < BLOCK; j++) {
-          acc[j] += a[ao + i + j];
-        }
+    if (n < CHUNK) { // a plain sequential sum from +0f (see the class comment)
+      float s = 0f;
+      for (int i = 0; i < n; i++) {
+        s += a[ao + i];
       }
-      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      int chunked = n % BLOCK - n % CHUNK;
-      for (int j = 0; j < chunked; j++) {
+      return s;
+    }
+    float[] acc = lanes();
+    int i = 0;
+    for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
+      for (int j = 0; j < BLOCK; j++) {
         acc[j] += a[ao + i + j];
       }
-      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
-      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
-        acc[chunked + j] += a[ao + w + j];
-      }
-      return fold(acc);
     }
-    for (; i < n; i++) {
-      s += a[ao + i];
+    // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+    int chunked = n % BLOCK - n % CHUNK;
+    for (int j = 0; j < chunked; j++) {
+      acc[j] += a[ao + i + j];
     }
-    return s;
+    // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+    for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+      acc[chunked + j] += a[ao + w + j];
+    }
+    return fold(acc);
   }
 
   @Override
   public float dot(float[] a, int ao, float[] b, int bo, int n) {
     // Math.fma, as the vector kernel's fma: one rounding per element (C2 and C1 compile it to vfmadd on x86)
-    float s = 0f;
-    int i = 0;
-    if (n >= CHUNK) {
-      float[] acc = lanes();
-      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
-        for (int j = 0; j < BLOCK; j++) {
-          acc[j] = Math.fma(a[ao + i + j], b[bo + i + j], acc[j]);
-        }
+    if (n < CHUNK) { // a plain sequential sum from +0f (see the class comment)
+      float s = 0f;
+      for (int i = 0; i < n; i++) {
+        s = Math.fma(a[ao + i], b[bo + i], s);
       }
-      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      int chunked = n % BLOCK - n % CHUNK;
-      for (int j = 0; j < chunked; j++) {
+      return s;
+    }
+    float[] acc = lanes();
+    int i = 0;
+    for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
+      for (int j = 0; j < BLOCK; j++) {
         acc[j] = Math.fma(a[ao + i + j], b[bo + i + j], acc[j]);
       }
-      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
-      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
-        acc[chunked + j] = Math.fma(a[ao + w + j], b[bo + w + j], acc[chunked + j]);
-      }
-      return fold(acc);
     }
-    for (; i < n; i++) {
-      s = Math.fma(a[ao + i], b[bo + i], s);
+    // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+    int chunked = n % BLOCK - n % CHUNK;
+    for (int j = 0; j < chunked; j++) {
+      acc[j] = Math.fma(a[ao + i + j], b[bo + i + j], acc[j]);
     }
-    return s;
+    // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+    for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+      acc[chunked + j] = Math.fma(a[ao + w + j], b[bo + w + j], acc[chunked + j]);
+    }
+    return fold(acc);
   }
 
   /** Through {@code scratch}: {@link #tripletTerm} into it, then {@link #sum}, the definition itself. */
@@ -236,26 +236,26 @@ public final class ScalarLossKernels implements LossKernels {
   @Override
   public float mapSum(PointwiseOp op, float c, float[] a, int ao, float[] b, int bo, int n, float up, float[] grad,
       int g) {
-    if (n >= CHUNK) {
-      float[] acc = lanes();
-      int i = 0;
-      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
-        for (int j = 0; j < BLOCK; j++) {
-          acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
-        }
-      }
-      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      int chunked = n % BLOCK - n % CHUNK;
-      for (int j = 0; j < chunked; j++) {
+    if (n < CHUNK) { // a plain sequential sum from +0f (see the class comment)
+      return addTerms(0f, op, c, a, ao, b, bo, n, up, grad, g);
+    }
+    float[] acc = lanes();
+    int i = 0;
+    for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
+      for (int j = 0; j < BLOCK; j++) {
         acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
       }
-      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
-      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
-        acc[chunked + j] += term(op, c, a[ao + w + j], b[bo + w + j], up, grad, g + w + j);
-      }
-      return fold(acc);
     }
-    return addTerms(0f, op, c, a, ao, b, bo, n, up, grad, g);
+    // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+    int chunked = n % BLOCK - n % CHUNK;
+    for (int j = 0; j < chunked; j++) {
+      acc[j] += term(op, c, a[ao + i + j], b[bo + i + j], up, grad, g + i + j);
+    }
+    // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+    for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+      acc[chunked + j] += term(op, c, a[ao + w + j], b[bo + w + j], up, grad, g + w + j);
+    }
+    return fold(acc);
   }
 
   /**
@@ -350,30 +350,30 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public float expSum(float[] a, int ao, int n, float shift, float[] dst, int d) {
-    float s = 0f;
-    int i = 0;
-    if (n >= CHUNK) {
-      float[] acc = lanes();
-      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
-        for (int j = 0; j < BLOCK; j++) {
-          acc[j] += exp(a, ao + i + j, shift, dst, d + i + j);
-        }
+    if (n < CHUNK) { // a plain sequential sum from +0f (see the class comment)
+      float s = 0f;
+      for (int i = 0; i < n; i++) {
+        s += exp(a, ao + i, shift, dst, d + i);
       }
-      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      int chunked = n % BLOCK - n % CHUNK;
-      for (int j = 0; j < chunked; j++) {
+      return s;
+    }
+    float[] acc = lanes();
+    int i = 0;
+    for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
+      for (int j = 0; j < BLOCK; j++) {
         acc[j] += exp(a, ao + i + j, shift, dst, d + i + j);
       }
-      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
-      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
-        acc[chunked + j] += exp(a, ao + w + j, shift, dst, d + w + j);
-      }
-      return fold(acc);
     }
-    for (; i < n; i++) {
-      s += exp(a, ao + i, shift, dst, d + i);
+    // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+    int chunked = n % BLOCK - n % CHUNK;
+    for (int j = 0; j < chunked; j++) {
+      acc[j] += exp(a, ao + i + j, shift, dst, d + i + j);
     }
-    return s;
+    // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+    for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+      acc[chunked + j] += exp(a, ao + w + j, shift, dst, d + w + j);
+    }
+    return fold(acc);
   }
 
   /** {@code exp(a[i] - shift)}, also stored in {@code dst[j]} when dst is not null. */
@@ -387,30 +387,30 @@ public final class ScalarLossKernels implements LossKernels {
 
   @Override
   public float crossEntropy(float[] label, int lo, float[] pred, int po, float shift, float logSum, int n) {
-    float s = 0f;
-    int i = 0;
-    if (n >= CHUNK) {
-      float[] acc = lanes();
-      for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
-        for (int j = 0; j < BLOCK; j++) {
-          acc[j] += label[lo + i + j] * ((shift - pred[po + i + j]) + logSum);
-        }
+    if (n < CHUNK) { // a plain sequential sum from +0f (see the class comment)
+      float s = 0f;
+      for (int i = 0; i < n; i++) {
+        s += label[lo + i] * ((shift - pred[po + i]) + logSum);
       }
-      // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
-      int chunked = n % BLOCK - n % CHUNK;
-      for (int j = 0; j < chunked; j++) {
+      return s;
+    }
+    float[] acc = lanes();
+    int i = 0;
+    for (int bound = n - n % BLOCK; i < bound; i += BLOCK) {
+      for (int j = 0; j < BLOCK; j++) {
         acc[j] += label[lo + i + j] * ((shift - pred[po + i + j]) + logSum);
       }
-      // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
-      for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
-        acc[chunked + j] += label[lo + w + j] * ((shift - pred[po + w + j]) + logSum);
-      }
-      return fold(acc);
     }
-    for (; i < n; i++) {
-      s += label[lo + i] * ((shift - pred[po + i]) + logSum);
+    // the whole 16-element chunks of the last n % 64: element i + j goes to logical lane j
+    int chunked = n % BLOCK - n % CHUNK;
+    for (int j = 0; j < chunked; j++) {
+      acc[j] += label[lo + i + j] * ((shift - pred[po + i + j]) + logSum);
     }
-    return s;
+    // the window (see the class comment): element w + j of the last n % 16 goes to logical lane chunked + j
+    for (int j = CHUNK - n % CHUNK, w = n - CHUNK; j < CHUNK; j++) {
+      acc[chunked + j] += label[lo + w + j] * ((shift - pred[po + w + j]) + logSum);
+    }
+    return fold(acc);
   }
 
   /** This thread's 64 logical accumulators, set to +0f (no allocation per call). */
