@@ -236,8 +236,7 @@ final class Reductions8 {
     v1 = v1.add(v3);
     v0 = v0.add(v1);
     v0 = v0.add(v0.rearrange(DOWN_4));
-    float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
-    return s;
+    return ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
   }
 
   /** Canonical dot product for 64 <= n < 128, as {@link #sumOneBlock}, each lane's first product an fma onto +0f. */
@@ -299,8 +298,7 @@ final class Reductions8 {
     v1 = v1.add(v3);
     v0 = v0.add(v1);
     v0 = v0.add(v0.rearrange(DOWN_4));
-    float s = (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3));
-    return s;
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3));
   }
 
   /** Canonical sum of label * ((shift - pred) + logSum) for 64 <= n < 128, as {@link #sumOneBlock}. */
@@ -377,8 +375,7 @@ final class Reductions8 {
     v1 = v1.add(v3);
     v0 = v0.add(v1);
     v0 = v0.add(v0.rearrange(DOWN_4));
-    float s = ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
-    return s;
+    return ((v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3))) + 0f;
   }
 
   /** Canonical sum of a[ao .. ao + n). */
@@ -402,8 +399,7 @@ final class Reductions8 {
     acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), one fma per element. */
@@ -429,8 +425,7 @@ final class Reductions8 {
     acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 
   /** Canonical sum of label * ((shift - pred) + logSum). */
@@ -461,7 +456,6 @@ final class Reductions8 {
     acc0 = acc0.add(acc2); acc1 = acc1.add(acc3);
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
-    float s = (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
-    return s;
+    return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
   }
 }
