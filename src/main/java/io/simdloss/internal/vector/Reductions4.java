@@ -98,6 +98,34 @@ final class Reductions4 {
    */
   private static int blockStride = 64;
 
+  /**
+   * Whether the crossEntropy kernels here and in {@link Reductions8} turn their two broadcasts into sums with -0f
+   * (JDK 25) before using them.
+   *
+   * <p>Why: JDK 25's C2 takes a broadcast for an instruction cheap enough to form again at each use, and with the
+   * accumulators holding most vector registers it does so rather than keep the broadcast in a register. Printed
+   * code ({@code -XX:CompileCommand=print}, {@code docs/tools/hex_to_asm.py}; session 22): {@link
+   * #crossEntropyBlocks} formed the two broadcasts 94 times, 32 times in each pass of its block loop, and {@link
+   * #crossEntropyOneBlock} 80 times; at 8 lanes {@code Reductions8.crossEntropyOneBlock} 53 and {@code
+   * crossEntropyShort} 31. An add has two inputs, which C2 does not form again, so the sum stays in a register: 3-4
+   * broadcasts in each kernel after. The bits do not change: x + -0f is x for every x, +0f and -0f included (NaN
+   * payloads aside, which the README's guarantee leaves out).
+   *
+   * <p>Not on JDK 17, whose C2 kept the broadcasts in registers (0-3 per kernel), and not at 16 lanes, whose kernels
+   * have 4 accumulators: there the add only lengthens the chain before the first use. Measured, {@code
+   * ReproducibilityReport -p kernel=crossEntropy -p n=48,100,140,200,1000 -f 3} with {@code -XX:MaxVectorSize=N}, the
+   * add in every width's kernels against none, fastest canonical iterations in ns:
+   * <ul>
+   *   <li>JDK 25, 4 lanes: n = 48 9.1 -> 9.6, 100 19.4 -> 13.9, 140 26.6 -> 20.2, 200 36.7 -> 26.0, 1000 157.9 ->
+   *       107.3 (the baseline's 11.2, 17.7, 21.1, 27.2, 108.6: fastest ratios 1.09-1.45 -> 0.78-0.98);
+   *   <li>JDK 25, 8 lanes: 6.3 -> 5.8, 11.5 -> 9.8, 15.8 -> 15.8, 17.8 -> 18.3, 57.2 -> 57.5;
+   *   <li>JDK 25, 16 lanes: 6.3 -> 6.9, 10.6 -> 11.9, 11.6 -> 12.5, 13.9 -> 15.0, 56.4 -> 55.4 (so not there);
+   *   <li>JDK 17, 8 lanes: 6.3 -> 6.9 at n = 48, the rest within 0.4 (so not there either).
+   * </ul>
+   * The JDKs between 17 and 25 are taken to be JDK 17's kind, as {@link #UNCOUNTED_BLOCK_LOOPS} does.
+   */
+  static final boolean PIN_BROADCASTS = Reductions16.FAST_ROTATING_LOOPS;
+
   /** Canonical sum of a[ao .. ao + n), 64 <= n < 128. */
   static float sumOneBlock(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -409,6 +437,10 @@ final class Reductions4 {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    if (PIN_BROADCASTS) { // its comment says why
+      shiftV = shiftV.add(-0f);
+      logSumV = logSumV.add(-0f);
+    }
     FloatVector v0 = FloatVector.fromArray(f, label, lo)
         .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
     FloatVector v1 = FloatVector.fromArray(f, label, lo + 4)
@@ -814,6 +846,10 @@ final class Reductions4 {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    if (PIN_BROADCASTS) { // its comment says why
+      shiftV = shiftV.add(-0f);
+      logSumV = logSumV.add(-0f);
+    }
     FloatVector v0 = FloatVector.zero(f);
     FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0, v8 = v0, v9 = v0, v10 = v0, v11 = v0;
     FloatVector v12 = v0, v13 = v0, v14 = v0, v15 = v0;

@@ -129,6 +129,10 @@ final class Reductions8 {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    if (Reductions4.PIN_BROADCASTS) { // its comment says why
+      shiftV = shiftV.add(-0f);
+      logSumV = logSumV.add(-0f);
+    }
     FloatVector pl = FloatVector.fromArray(f, label, lo)
         .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
     FloatVector ph = FloatVector.fromArray(f, label, lo + 8)
@@ -306,6 +310,10 @@ final class Reductions8 {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    if (Reductions4.PIN_BROADCASTS) { // its comment says why
+      shiftV = shiftV.add(-0f);
+      logSumV = logSumV.add(-0f);
+    }
     FloatVector v0 = FloatVector.fromArray(f, label, lo)
         .mul(shiftV.sub(FloatVector.fromArray(f, pred, po)).add(logSumV));
     FloatVector v1 = FloatVector.fromArray(f, label, lo + 8)
@@ -433,6 +441,10 @@ final class Reductions8 {
     VectorSpecies<Float> f = FLOATS;
     FloatVector shiftV = FloatVector.broadcast(f, shift);
     FloatVector logSumV = FloatVector.broadcast(f, logSum);
+    if (Reductions4.PIN_BROADCASTS) { // its comment says why
+      shiftV = shiftV.add(-0f);
+      logSumV = logSumV.add(-0f);
+    }
     FloatVector acc0 = FloatVector.zero(f);
     FloatVector acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
     int i = 0;
