@@ -474,18 +474,24 @@ public final class PanamaLossKernels implements LossKernels {
       return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n)
           : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
-    if (LANES == 4) {
+    if (LANES == 8 && n < Reductions8.UNCOUNTED_DOT_MAX) {
+      return Reductions8.dotBlocks(a, ao, b, bo, n); // before JDK 25, 128 <= n < 512: UNCOUNTED_DOT_MAX says why
+    }
+    if (LANES == 4 && (Reductions4.UNCOUNTED_BLOCK_LOOPS || n < Reductions4.UNCOUNTED_DOT_MAX)) {
       return n < BLOCK ? Reductions4.dotShort(a, ao, b, bo, n)
           : n < 2 * BLOCK ? Reductions4.dotOneBlock(a, ao, b, bo, n) : Reductions4.dotBlocks(a, ao, b, bo, n);
+    }
+    if (LANES == 4) {
+      return Reductions4.dotBlocksCounted(a, ao, b, bo, n); // before JDK 25, from UNCOUNTED_DOT_MAX on
     }
     return dotBlocks(a, ao, b, bo, n);
   }
 
   /**
-   * The canonical {@code dot} as a block kernel (see the class comment), n >= 16: for 8 lanes from n = 128 before
-   * JDK 25 ({@code Reductions8.BLOCK_KERNELS_MIN}); 4 lanes have their own ({@code Reductions4.dotBlocks}). Its
-   * 16-lane branches are not reached (Reductions16 serves 16 lanes); they stay so that the three block kernels
-   * keep one shape, and crossEntropyBlocks does use them.
+   * The canonical {@code dot} as a block kernel (see the class comment), n >= 16, taken before JDK 25 only: for 8
+   * lanes from n = 512 ({@code Reductions8.UNCOUNTED_DOT_MAX}; from 128 to there {@code Reductions8.dotBlocks}, the
+   * same kernel with a loop C2 does not count), for 16 lanes from n = 512 ({@code Reductions16.BLOCK_LOOP_MIN}); 4
+   * lanes have their own ({@code Reductions4.dotBlocks}).
    *
    * <p>At 8 lanes on JDK 17 its C2 compilation sits at the edge of C2's node budget for inlining
    * ({@code NodeCountInliningCutoff}): in {@code AllocationTest} (256 bits) a few added bytes of bytecode, even

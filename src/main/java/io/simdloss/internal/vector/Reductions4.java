@@ -74,8 +74,8 @@ final class Reductions4 {
    * 128 bits, n = 140, its canonical sum took 11.1 instead of 16.1 ns and dot 20.0 instead of 36.3 (session 18). A
    * stride C2 cannot fold keeps the loop uncounted, so its checks stay in the body, where they are cheap. JDK 17
    * lost with the same loop (sum at n = 1000 and 4096 went from 1.02 and 0.96 to 1.18 and 1.22 of the baseline), so
-   * it keeps the counted loop; the JDKs between are taken to be JDK 17's kind, as {@code
-   * Reductions16.FAST_ROTATING_LOOPS} does.
+   * it keeps the counted loop (but for dot below {@link #UNCOUNTED_DOT_MAX}: its comment); the JDKs between are
+   * taken to be JDK 17's kind, as {@code Reductions16.FAST_ROTATING_LOOPS} does.
    *
    * <p>Measured at 4 lanes on JDK 25 (session 19; {@code ReproducibilityReport -p kernel=sum,dot,crossEntropy -p
    * n=140,200,400,1000,4096 -f 3} with {@code -XX:MaxVectorSize=16}, the counted and the uncounted loop back to
@@ -125,6 +125,19 @@ final class Reductions4 {
    * The JDKs between 17 and 25 are taken to be JDK 17's kind, as {@link #UNCOUNTED_BLOCK_LOOPS} does.
    */
   static final boolean PIN_BROADCASTS = Reductions16.FAST_ROTATING_LOOPS;
+
+  /**
+   * Before JDK 25, {@code dot} takes {@link #dotBlocks}, whose block loop C2 does not count, below this n (from 128),
+   * and {@link #dotBlocksCounted} from here on. Why: as {@code Reductions8.UNCOUNTED_DOT_MAX} (the counted loop's
+   * set-up on every call, against the uncounted loop's checks in its body). Measured on JDK 17,
+   * 128 bits, session 22 ({@code ReproducibilityReport -p kernel=dot -p n=140,200,500,1000,1500,2048,3000,4096 -f
+   * 3} with {@code -XX:MaxVectorSize=16}, one jar, all counted and then all uncounted through a scratch property),
+   * fastest canonical iterations in ns, counted -> uncounted: n = 140 21.0 -> 16.1, 200 25.6 -> 20.7, 500 45.8 ->
+   * 43.7, 1000 80.4 -> 78.6, 1500 115.4 -> 115.7, 2048 150.9 -> 155.0, 3000 221.8 -> 231.8, 4096 303.3 -> 315.8
+   * (the baseline: 17.5, 21.6, 41.9, 76.0, 112.7, 148.4, 216.0, 299.4). sum and crossEntropy gained little or lost
+   * with the uncounted loop on JDK 17 (sum at n = 1000 41.1 -> 49.0 ns), so they keep the counted one.
+   */
+  static final int UNCOUNTED_DOT_MAX = 1536;
 
   /** Canonical sum of a[ao .. ao + n), 64 <= n < 128. */
   static float sumOneBlock(float[] a, int ao, int n) {
@@ -711,7 +724,9 @@ final class Reductions4 {
 
   /**
    * Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), n >= 128 (below: {@link #dotShort},
-   * {@link #dotOneBlock}), as {@link #sumBlocks}, one fma per element.
+   * {@link #dotOneBlock}), as {@link #sumBlocks}, one fma per element. Its block loop is never counted: on JDK 25
+   * for every n, as the other block kernels' ({@link #UNCOUNTED_BLOCK_LOOPS}), before it below {@link
+   * #UNCOUNTED_DOT_MAX}; from there on JDK 17 takes {@link #dotBlocksCounted}.
    */
   static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -719,7 +734,137 @@ final class Reductions4 {
     FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0, v8 = v0, v9 = v0, v10 = v0, v11 = v0;
     FloatVector v12 = v0, v13 = v0, v14 = v0, v15 = v0;
     int bound = n - n % 64;
-    for (int i = 0; i < bound; i += UNCOUNTED_BLOCK_LOOPS ? blockStride : 64) {
+    for (int i = 0; i < bound; i += blockStride) {
+      int p = ao + i;
+      int q = bo + i;
+      v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);
+      v1 = FloatVector.fromArray(f, a, p + 4).fma(FloatVector.fromArray(f, b, q + 4), v1);
+      v2 = FloatVector.fromArray(f, a, p + 8).fma(FloatVector.fromArray(f, b, q + 8), v2);
+      v3 = FloatVector.fromArray(f, a, p + 12).fma(FloatVector.fromArray(f, b, q + 12), v3);
+      v4 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), v4);
+      v5 = FloatVector.fromArray(f, a, p + 20).fma(FloatVector.fromArray(f, b, q + 20), v5);
+      v6 = FloatVector.fromArray(f, a, p + 24).fma(FloatVector.fromArray(f, b, q + 24), v6);
+      v7 = FloatVector.fromArray(f, a, p + 28).fma(FloatVector.fromArray(f, b, q + 28), v7);
+      v8 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), v8);
+      v9 = FloatVector.fromArray(f, a, p + 36).fma(FloatVector.fromArray(f, b, q + 36), v9);
+      v10 = FloatVector.fromArray(f, a, p + 40).fma(FloatVector.fromArray(f, b, q + 40), v10);
+      v11 = FloatVector.fromArray(f, a, p + 44).fma(FloatVector.fromArray(f, b, q + 44), v11);
+      v12 = FloatVector.fromArray(f, a, p + 48).fma(FloatVector.fromArray(f, b, q + 48), v12);
+      v13 = FloatVector.fromArray(f, a, p + 52).fma(FloatVector.fromArray(f, b, q + 52), v13);
+      v14 = FloatVector.fromArray(f, a, p + 56).fma(FloatVector.fromArray(f, b, q + 56), v14);
+      v15 = FloatVector.fromArray(f, a, p + 60).fma(FloatVector.fromArray(f, b, q + 60), v15);
+    }
+    int rest = n - bound;
+    int p = ao + bound;
+    int q = bo + bound;
+    if (rest >= 16) {
+      v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);
+      v1 = FloatVector.fromArray(f, a, p + 4).fma(FloatVector.fromArray(f, b, q + 4), v1);
+      v2 = FloatVector.fromArray(f, a, p + 8).fma(FloatVector.fromArray(f, b, q + 8), v2);
+      v3 = FloatVector.fromArray(f, a, p + 12).fma(FloatVector.fromArray(f, b, q + 12), v3);
+      if (rest >= 32) {
+        v4 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), v4);
+        v5 = FloatVector.fromArray(f, a, p + 20).fma(FloatVector.fromArray(f, b, q + 20), v5);
+        v6 = FloatVector.fromArray(f, a, p + 24).fma(FloatVector.fromArray(f, b, q + 24), v6);
+        v7 = FloatVector.fromArray(f, a, p + 28).fma(FloatVector.fromArray(f, b, q + 28), v7);
+        if (rest >= 48) {
+          v8 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), v8);
+          v9 = FloatVector.fromArray(f, a, p + 36).fma(FloatVector.fromArray(f, b, q + 36), v9);
+          v10 = FloatVector.fromArray(f, a, p + 40).fma(FloatVector.fromArray(f, b, q + 40), v10);
+          v11 = FloatVector.fromArray(f, a, p + 44).fma(FloatVector.fromArray(f, b, q + 44), v11);
+        }
+      }
+    }
+    int r = n & 15; // n % 16
+    if (r != 0) {
+      // the window (the class comment): chunk c's 4 vectors out into s0 .. s3, the window onto them, back in
+      int wa = ao + n - 16;
+      int wb = bo + n - 16;
+      int c = rest >> 4;
+      FloatVector s0, s1, s2, s3;
+      if (c == 0) {
+        s0 = v0;
+        s1 = v1;
+        s2 = v2;
+        s3 = v3;
+      } else if (c == 1) {
+        s0 = v4;
+        s1 = v5;
+        s2 = v6;
+        s3 = v7;
+      } else if (c == 2) {
+        s0 = v8;
+        s1 = v9;
+        s2 = v10;
+        s3 = v11;
+      } else {
+        s0 = v12;
+        s1 = v13;
+        s2 = v14;
+        s3 = v15;
+      }
+      for (int k = 0; k < 16; k += 4) {
+        // the window's vector at offset k onto s0 in its lanes from t - k on; s0 .. s3 rotate, back in place after 4
+        FloatVector next = s0.blend(FloatVector.fromArray(f, a, wa + k).fma(FloatVector.fromArray(f, b, wb + k), s0),
+            VectorMask.fromArray(f, WINDOW, r + k));
+        s0 = s1;
+        s1 = s2;
+        s2 = s3;
+        s3 = next;
+      }
+      if (c == 0) {
+        v0 = s0;
+        v1 = s1;
+        v2 = s2;
+        v3 = s3;
+      } else if (c == 1) {
+        v4 = s0;
+        v5 = s1;
+        v6 = s2;
+        v7 = s3;
+      } else if (c == 2) {
+        v8 = s0;
+        v9 = s1;
+        v10 = s2;
+        v11 = s3;
+      } else {
+        v12 = s0;
+        v13 = s1;
+        v14 = s2;
+        v15 = s3;
+      }
+    }
+    // the halving fold
+    v0 = v0.add(v8);
+    v1 = v1.add(v9);
+    v2 = v2.add(v10);
+    v3 = v3.add(v11);
+    v4 = v4.add(v12);
+    v5 = v5.add(v13);
+    v6 = v6.add(v14);
+    v7 = v7.add(v15);
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
+  }
+
+  /**
+   * {@link #dotBlocks} with a counted block loop, taken before JDK 25 from n = {@link #UNCOUNTED_DOT_MAX} on. A copy,
+   * not a second loop in that method: with both loops in it, JDK 17's C1 gave up on it ("out of virtual registers",
+   * the class comment).
+   */
+  static float dotBlocksCounted(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector v0 = FloatVector.zero(f);
+    FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0, v8 = v0, v9 = v0, v10 = v0, v11 = v0;
+    FloatVector v12 = v0, v13 = v0, v14 = v0, v15 = v0;
+    int bound = n - n % 64;
+    for (int i = 0; i < bound; i += 64) {
       int p = ao + i;
       int q = bo + i;
       v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);

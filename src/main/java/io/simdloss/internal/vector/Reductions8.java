@@ -52,6 +52,29 @@ final class Reductions8 {
   static final int BLOCK_KERNELS_MIN = Reductions16.FAST_ROTATING_LOOPS ? Integer.MAX_VALUE : 128;
 
   /**
+   * Before JDK 25, {@code dot} at 8 lanes takes {@link #dotBlocks}, whose block loop C2 does not count, for
+   * {@link #BLOCK_KERNELS_MIN} <= n < this, and {@code PanamaLossKernels.dotBlocks}, whose loop it counts, from here
+   * on. (On JDK 25 this path is not taken: {@code dot} takes the rotating loop at every n.)
+   *
+   * <p>Why: a counted loop costs C2's set-up on every call that enters it (the bounds checks of its loads hoisted
+   * before it, the pre-, main and post-loops), which a few blocks do not repay; an uncounted loop keeps its bounds
+   * checks in its body, which costs more once there are many blocks. Which part of the set-up costs here was not
+   * isolated: {@code -XX:-UseLoopPredicate} alone did not make this dot faster (README, session 20). Measured on JDK 17, 256 bits, session 22 ({@code ReproducibilityReport -p kernel=dot -p
+   * n=100,140,200,300,500,1000 -f 3} with {@code -XX:MaxVectorSize=32}, the session-start jar and then this kernel
+   * up to n = 1024, back to back), fastest canonical iterations in ns, counted -> uncounted: n = 140 15.5 -> 11.7,
+   * 200 19.3 -> 13.8, 300 22.0 -> 19.8, 500 29.2 -> 27.5, 1000 46.5 -> 48.6 (the baseline: 15.7, 15.6, 21.6, 28.7,
+   * 42.7). An earlier round with the whole of {@code PanamaLossKernels.dotBlocks} uncounted: n = 2048 82.4 -> 87.8,
+   * 4096 163.1 -> 181.3. So the uncounted loop below 512, the counted one from there.
+   */
+  static final int UNCOUNTED_DOT_MAX = 512;
+
+  /**
+   * 64, in a field that is neither final nor ever written, so C2 cannot take it for a constant: the stride of
+   * {@link #dotBlocks}' block loop, which is therefore not counted ({@link #UNCOUNTED_DOT_MAX}).
+   */
+  private static int blockStride = 64;
+
+  /**
    * Canonical sum of a[ao .. ao + n) for 16 <= n < 64 without a loop, as {@code Reductions16.sumShort} (whose
    * comment has why these are the canonical bits): chunk c is the vectors (lo_c, hi_c), and the window (if n % 16 is
    * not 0) fills the upper lanes of chunk k = n / 16. The fold's first steps are {@code (c0 + c2) + (c1 + c3)} per
@@ -469,5 +492,81 @@ final class Reductions8 {
     acc0 = acc0.add(acc1);
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
     return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3)); // half = 2, then 1
+  }
+
+  /**
+   * Canonical dot product for n >= 64, {@code PanamaLossKernels.dotBlocks} at 8 lanes with a block loop C2 does
+   * not count ({@link #UNCOUNTED_DOT_MAX} says when and why): one 64-element block per pass into the 8
+   * accumulators, the partial block's whole chunks c = 0, 1, 2 onto vectors 2c and 2c + 1, the window, the fold.
+   * A copy, not a change of that method: its JDK 17 compilation sits at the edge of C2's node budget (its comment).
+   */
+  static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector v0 = FloatVector.zero(f);
+    FloatVector v1 = v0, v2 = v0, v3 = v0, v4 = v0, v5 = v0, v6 = v0, v7 = v0;
+    int bound = n - (n & 63);
+    for (int i = 0; i < bound; i += blockStride) {
+      int p = ao + i;
+      int q = bo + i;
+      v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);
+      v1 = FloatVector.fromArray(f, a, p + 8).fma(FloatVector.fromArray(f, b, q + 8), v1);
+      v2 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), v2);
+      v3 = FloatVector.fromArray(f, a, p + 24).fma(FloatVector.fromArray(f, b, q + 24), v3);
+      v4 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), v4);
+      v5 = FloatVector.fromArray(f, a, p + 40).fma(FloatVector.fromArray(f, b, q + 40), v5);
+      v6 = FloatVector.fromArray(f, a, p + 48).fma(FloatVector.fromArray(f, b, q + 48), v6);
+      v7 = FloatVector.fromArray(f, a, p + 56).fma(FloatVector.fromArray(f, b, q + 56), v7);
+    }
+    int rest = n - bound;
+    int p = ao + bound;
+    int q = bo + bound;
+    if (rest >= 16) {
+      v0 = FloatVector.fromArray(f, a, p).fma(FloatVector.fromArray(f, b, q), v0);
+      v1 = FloatVector.fromArray(f, a, p + 8).fma(FloatVector.fromArray(f, b, q + 8), v1);
+      if (rest >= 32) {
+        v2 = FloatVector.fromArray(f, a, p + 16).fma(FloatVector.fromArray(f, b, q + 16), v2);
+        v3 = FloatVector.fromArray(f, a, p + 24).fma(FloatVector.fromArray(f, b, q + 24), v3);
+        if (rest >= 48) {
+          v4 = FloatVector.fromArray(f, a, p + 32).fma(FloatVector.fromArray(f, b, q + 32), v4);
+          v5 = FloatVector.fromArray(f, a, p + 40).fma(FloatVector.fromArray(f, b, q + 40), v5);
+        }
+      }
+    }
+    // the window (see PanamaLossKernels): the last r = n % 16 elements onto chunk c = (n % 64) / 16, the one a
+    // next whole chunk would fill, as masked fmas of the 16 elements ending at n
+    int r = n & 15;
+    if (r != 0) {
+      int w = n - 16;
+      FloatVector a0 = FloatVector.fromArray(f, a, ao + w);
+      FloatVector b0 = FloatVector.fromArray(f, b, bo + w);
+      FloatVector a1 = FloatVector.fromArray(f, a, ao + w + 8);
+      FloatVector b1 = FloatVector.fromArray(f, b, bo + w + 8);
+      VectorMask<Float> m0 = VectorMask.fromArray(f, WINDOW, r);
+      VectorMask<Float> m1 = VectorMask.fromArray(f, WINDOW, r + 8);
+      int c = rest >> 4;
+      if (c == 0) {
+        v0 = v0.blend(a0.fma(b0, v0), m0);
+        v1 = v1.blend(a1.fma(b1, v1), m1);
+      } else if (c == 1) {
+        v2 = v2.blend(a0.fma(b0, v2), m0);
+        v3 = v3.blend(a1.fma(b1, v3), m1);
+      } else if (c == 2) {
+        v4 = v4.blend(a0.fma(b0, v4), m0);
+        v5 = v5.blend(a1.fma(b1, v5), m1);
+      } else {
+        v6 = v6.blend(a0.fma(b0, v6), m0);
+        v7 = v7.blend(a1.fma(b1, v7), m1);
+      }
+    }
+    // the halving fold
+    v0 = v0.add(v4);
+    v1 = v1.add(v5);
+    v2 = v2.add(v6);
+    v3 = v3.add(v7);
+    v0 = v0.add(v2);
+    v1 = v1.add(v3);
+    v0 = v0.add(v1);
+    v0 = v0.add(v0.rearrange(DOWN_4));
+    return (v0.lane(0) + v0.lane(2)) + (v0.lane(1) + v0.lane(3)); // half = 2, then 1
   }
 }

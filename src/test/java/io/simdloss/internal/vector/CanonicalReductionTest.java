@@ -283,13 +283,15 @@ class CanonicalReductionTest {
 
   /**
    * Every window position (chunk c = 0 .. 3, r = n % 16 = 0 .. 15) in and past the 64-element block kernels, which
-   * take over from n = 128 (8 lanes, JDK 17) and 512 (16 lanes, JDK 17): the chosen kernels against the scalar ones,
-   * with {@code expSum}'s numerators too.
+   * take over from n = 128 (8 lanes, JDK 17) and 512 (16 lanes, JDK 17), and past n = 2048, where JDK 17's dot at 4
+   * lanes takes a kernel of its own ({@code Reductions4.dotBlocksCounted}): the chosen kernels against the scalar
+   * ones, with {@code expSum}'s numerators too.
    */
   @Test
   void bitIdenticalForEveryWindowPastOneBlock() {
     SplittableRandom r = new SplittableRandom(2111);
-    for (int n = 201; n <= 1100; n++) {
+    int[] sizes = IntStream.concat(IntStream.rangeClosed(201, 1100), IntStream.rangeClosed(2049, 2112)).toArray();
+    for (int n : sizes) {
       int off = n % 3;
       float[] a = values(Values.MIXED, n + off, r);
       float[] b = values(Values.POSITIVE, n + off, r);
