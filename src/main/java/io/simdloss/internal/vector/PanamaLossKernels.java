@@ -475,7 +475,7 @@ public final class PanamaLossKernels implements LossKernels {
           : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
     }
     if (LANES == 8 && n < Reductions8.UNCOUNTED_DOT_MAX) {
-      return Reductions8.dotBlocks(a, ao, b, bo, n); // before JDK 25, 128 <= n < 512: UNCOUNTED_DOT_MAX says why
+      return Reductions8.dotBlocks(a, ao, b, bo, n); // before JDK 25, 128 <= n < 896: UNCOUNTED_DOT_MAX says why
     }
     if (LANES == 4 && (Reductions4.UNCOUNTED_BLOCK_LOOPS || n < Reductions4.UNCOUNTED_DOT_MAX)) {
       return n < BLOCK ? Reductions4.dotShort(a, ao, b, bo, n)
@@ -489,7 +489,7 @@ public final class PanamaLossKernels implements LossKernels {
 
   /**
    * The canonical {@code dot} as a block kernel (see the class comment), n >= 16, taken before JDK 25 only: for 8
-   * lanes from n = 512 ({@code Reductions8.UNCOUNTED_DOT_MAX}; from 128 to there {@code Reductions8.dotBlocks}, the
+   * lanes from n = 896 ({@code Reductions8.UNCOUNTED_DOT_MAX}; from 128 to there {@code Reductions8.dotBlocks}, the
    * same kernel with a loop C2 does not count), for 16 lanes from n = 512 ({@code Reductions16.BLOCK_LOOP_MIN}); 4
    * lanes have their own ({@code Reductions4.dotBlocks}).
    *

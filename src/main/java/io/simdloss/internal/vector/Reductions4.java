@@ -39,9 +39,12 @@ import jdk.incubator.vector.VectorSpecies;
  * whose tier-3 compile fails after a tier-2 one (taken when C2's queue is long) stays in tier 2, C1's code, which
  * boxes every vector: in {@code AllocationTest} at 128 bits SoftmaxCE dense batch-first (n = 300) allocated 187,136
  * bytes per call, in 3 of 4 runs. The loop takes one call site per operation. JDK 25's C1 compiled all of them.
- * {@code crossEntropyBlocks} remains the nearest to the limit on JDK 17: 3 more statements {@code v0 =
- * v0.add(FloatVector.fromArray(...))} in it fail its tier-3 compile, where 9 did before the window (a scratch harness
- * with {@code -XX:TieredStopAtLevel=3}); mind it when adding to that method.
+ * {@code crossEntropyBlocks} remains the nearest to the limit on JDK 17: 4 more statements {@code v0 =
+ * v0.add(FloatVector.fromArray(...))} in it fail its tier-3 compile and 3 do not (session 22, with the {@link
+ * #PIN_BROADCASTS} branch, which C1 folds away on JDK 17), where 9 failed before the window (a scratch harness with
+ * {@code -XX:TieredStopAtLevel=3}); mind it when adding to that method. A second copy of the block loop failed too:
+ * in {@code dotBlocks} on JDK 17, and in {@code crossEntropyBlocks} even on JDK 25 (session 22). Hence {@link
+ * #dotBlocksCounted} is a method of its own.
  *
  * <p>Why the {@code ...OneBlock} methods: before JDK 25 the block loop is counted, and C2 checks the bounds of all
  * of a block's loads (32 for dot) before it on every call that enters it (loop predication), which one block does
@@ -724,9 +727,10 @@ final class Reductions4 {
 
   /**
    * Canonical dot product of a[ao .. ao + n) and b[bo .. bo + n), n >= 128 (below: {@link #dotShort},
-   * {@link #dotOneBlock}), as {@link #sumBlocks}, one fma per element. Its block loop is never counted: on JDK 25
-   * for every n, as the other block kernels' ({@link #UNCOUNTED_BLOCK_LOOPS}), before it below {@link
-   * #UNCOUNTED_DOT_MAX}; from there on JDK 17 takes {@link #dotBlocksCounted}.
+   * {@link #dotOneBlock}), as {@link #sumBlocks}, one fma per element. Its block loop is never counted. It is
+   * taken on JDK 25 for every n, as the other block kernels with their uncounted loops ({@link
+   * #UNCOUNTED_BLOCK_LOOPS}), and before JDK 25 below {@link #UNCOUNTED_DOT_MAX}; from there on {@link
+   * #dotBlocksCounted} is taken.
    */
   static float dotBlocks(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;

@@ -64,9 +64,12 @@ final class Reductions8 {
    * up to n = 1024, back to back), fastest canonical iterations in ns, counted -> uncounted: n = 140 15.5 -> 11.7,
    * 200 19.3 -> 13.8, 300 22.0 -> 19.8, 500 29.2 -> 27.5, 1000 46.5 -> 48.6 (the baseline: 15.7, 15.6, 21.6, 28.7,
    * 42.7). An earlier round with the whole of {@code PanamaLossKernels.dotBlocks} uncounted: n = 2048 82.4 -> 87.8,
-   * 4096 163.1 -> 181.3. So the uncounted loop below 512, the counted one from there.
+   * 4096 163.1 -> 181.3. A third round, all counted and then all uncounted through a scratch property (n =
+   * 512,640,768,896,1024): 27.7 -> 24.9, 32.5 -> 30.2, 37.7 -> 35.3, 41.9 -> 41.7, 47.1 -> 46.9 (baseline 24.3,
+   * 28.9, 33.4, 38.0, 42.3). So the uncounted loop below 896, where the two are level; from there the counted one,
+   * which was ahead at n = 1000 in both rounds that measured it.
    */
-  static final int UNCOUNTED_DOT_MAX = 512;
+  static final int UNCOUNTED_DOT_MAX = 896;
 
   /**
    * 64, in a field that is neither final nor ever written, so C2 cannot take it for a constant: the stride of
