@@ -32,13 +32,24 @@ import jdk.incubator.vector.VectorOperators;
  * 325 bytes ({@code FreqInlineSize}). Parsing one Vector API operation creates about 415 nodes, and a
  * {@code FloatVector.broadcast} about 135 more plus 8 bytes of bytecode. Hence: each public method is one flat
  * method on its fast path (a helper call is a place where inlining can be refused; the calls to the cold paths
- * sit on branches C2 has seen untaken and turns into uncommon traps), constants are {@code static final}
- * vectors (cheap in nodes and bytecode; broadcasting them per call was up to 20% faster in isolation but pushed
- * softplus and log1p over 325 bytes and the third exp of a loop over the node limit), and every operation the
- * algorithm can spare is spared. Fast-path size: exp 17 operations (about 6700 nodes), log 22 (8900), log1p 29
- * (11600), softplus 31 (12500, and 300 bytes of bytecode). What counts for a caller is the node count when C2
- * reaches its last call to this class, which must be below 18000: roughly 40 operations parsed before it.
- * Two logs or three exps in one loop (or one method) fit; three logs would not.
+ * sit on branches C2 has seen untaken and turns into uncommon traps), and every operation the algorithm can spare
+ * is spared. Fast-path size: exp 17 operations (about 6700 nodes, plus the broadcasts below), log 22 (8900), log1p
+ * 29 (11600); softplus calls exp and log1pUnit. What counts for a caller is the node count when C2 reaches its
+ * last call to this class, which must be below 18000: roughly 40 operations parsed before it. Two logs or three
+ * exps in one loop (or one method) fit; three logs would not.
+ *
+ * <p>Constants. log's, log1p's and log1pUnit's are {@code static final} vectors: cheap in nodes and bytecode. But
+ * a static final vector's lanes live in a {@code float[]} on the heap, and C2 must assume that a loop's store
+ * into any {@code float[]} may change them: in a loop that stores (a gradient, the softmax numerators, the
+ * elementwise losses) it reloaded every such constant in every iteration, where a loop without stores keeps them
+ * in registers (JDK 17 C2 code of {@code expSum}, session 23: about 8 constants reloaded per vector with the
+ * numerators stored, none without). exp's constants are therefore floats, broadcast where they are used
+ * ({@code FloatVector.broadcast}, which touches no memory): exp with its numerators stored went from 1.35x to
+ * 1.0x the time of exp alone, and softmax CE 256x1000's forwardBackward from 163 to 126 us (JDK 17) and from
+ * 172 to 118 us (JDK 25) ("The cost of the gradient", session 23). Each broadcast costs about 135 IR nodes, so
+ * this is done only for exp: with log1pUnit's constants broadcast too, the Logistic and SigmoidBCE gradient
+ * kernels (an exp, a log1pUnit and a division) passed the inlining cutoff on JDK 17 and boxed, 43,200 bytes per
+ * call ({@code AllocationTest}).
  */
 public final class VectorMath {
   private VectorMath() {}
@@ -46,20 +57,20 @@ public final class VectorMath {
   /** Per-thread lanes for the cold paths, which take their vector through memory (see the class comment). */
   private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[2 * LANES]);
 
-  // exp
+  // exp: floats, broadcast where they are used, so that loops that store keep them in registers (class comment)
   private static final int ROUND_MAGIC_BITS = 0x4b40007f;
   private static final float EXP_CLAMP_LO = -104f;
   private static final float EXP_CLAMP_HI = 89f;
-  private static final FloatVector ROUND_MAGIC = broadcast(0x1.8p23f + 127f);
-  private static final FloatVector LOG2E = broadcast(0x1.715476p0f);
-  private static final FloatVector NEG_LN2 = broadcast(-0x1.62e43p-1f);
-  private static final FloatVector NEG_LN2_LO = broadcast(0x1.05c61p-29f);
-  private static final FloatVector EXP_FAST_LIMIT = broadcast(87f);
-  private static final FloatVector E0 = broadcast(0x1.fffffcp-2f);
-  private static final FloatVector E1 = broadcast(0x1.555492p-3f);
-  private static final FloatVector E2 = broadcast(0x1.5558f2p-5f);
-  private static final FloatVector E3 = broadcast(0x1.1239e2p-7f);
-  private static final FloatVector E4 = broadcast(0x1.6a2434p-10f);
+  private static final float ROUND_MAGIC = 0x1.8p23f + 127f;
+  private static final float LOG2E = 0x1.715476p0f;
+  private static final float NEG_LN2 = -0x1.62e43p-1f;
+  private static final float NEG_LN2_LO = 0x1.05c61p-29f;
+  private static final float EXP_FAST_LIMIT = 87f;
+  private static final float E0 = 0x1.fffffcp-2f;
+  private static final float E1 = 0x1.555492p-3f;
+  private static final float E2 = 0x1.5558f2p-5f;
+  private static final float E3 = 0x1.1239e2p-7f;
+  private static final float E4 = 0x1.6a2434p-10f;
   // log, log1p
   private static final IntVector SQRT_HALF_BITS = IntVector.broadcast(INTS, 0x3f3504f3);
   private static final IntVector MANTISSA_MASK = IntVector.broadcast(INTS, 0x007fffff);
@@ -125,13 +136,13 @@ public final class VectorMath {
     // the reduction and the polynomial written out: a helper call that C2 leaves un-inlined boxes the vectors
     FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
     FloatVector n = z.sub(ROUND_MAGIC);
-    FloatVector r = n.fma(NEG_LN2, x);
-    r = n.fma(NEG_LN2_LO, r);
+    FloatVector r = n.fma(FloatVector.broadcast(FLOATS, NEG_LN2), x);
+    r = n.fma(FloatVector.broadcast(FLOATS, NEG_LN2_LO), r);
     FloatVector s = r.fma(E4, E3);
-    s = s.fma(r, E2);
-    s = s.fma(r, E1);
-    s = s.fma(r, E0);
-    FloatVector p = s.fma(r, ONE).fma(r, ONE);
+    s = s.fma(r, FloatVector.broadcast(FLOATS, E2));
+    s = s.fma(r, FloatVector.broadcast(FLOATS, E1));
+    s = s.fma(r, FloatVector.broadcast(FLOATS, E0));
+    FloatVector p = s.fma(r, FloatVector.broadcast(FLOATS, 1f)).fma(r, FloatVector.broadcast(FLOATS, 1f));
     return p.mul(z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
   }
 
@@ -216,28 +227,10 @@ public final class VectorMath {
       coldPath(SOFTPLUS_WIDE, s);
       return FloatVector.fromArray(FLOATS, s, 0);
     }
-    // e = exp(-a) (as in exp) and log1pUnit(e), written out: no helper call that could stay un-inlined
-    FloatVector x = a.neg();
-    FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
-    FloatVector n = z.sub(ROUND_MAGIC);
-    FloatVector r = n.fma(NEG_LN2, x);
-    r = n.fma(NEG_LN2_LO, r);
-    FloatVector s = r.fma(E4, E3);
-    s = s.fma(r, E2);
-    s = s.fma(r, E1);
-    s = s.fma(r, E0);
-    FloatVector p = s.fma(r, ONE).fma(r, ONE);
-    FloatVector e = p.mul(z.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-    FloatVector w = e.fma(TWO, NEG_ONE);
-    FloatVector q = w.fma(S8, S7);
-    q = q.fma(w, S6);
-    q = q.fma(w, S5);
-    q = q.fma(w, S4);
-    q = q.fma(w, S3);
-    q = q.fma(w, S2);
-    q = q.fma(w, S1);
-    q = q.fma(w, S0);
-    return t.max(ZERO).add(e.mul(q).fma(e, e));
+    // exp and log1pUnit by calls, no longer written out here: written out, with exp's constants broadcast where
+    // they are used (see the class comment), this method would pass FreqInlineSize (it was 324 bytes before).
+    // exp(-a) repeats the check above (a compare that is never true here): about 3 instructions per vector.
+    return t.max(ZERO).add(log1pUnit(exp(a.neg())));
   }
 
   /**
@@ -288,12 +281,12 @@ public final class VectorMath {
         FloatVector x = FloatVector.fromArray(FLOATS, s, 0).max(EXP_CLAMP_LO).min(EXP_CLAMP_HI);
         FloatVector z = x.fma(LOG2E, ROUND_MAGIC);
         FloatVector n = z.sub(ROUND_MAGIC);
-        FloatVector r = n.fma(NEG_LN2, x);
-        r = n.fma(NEG_LN2_LO, r);
+        FloatVector r = n.fma(broadcast(NEG_LN2), x);
+        r = n.fma(broadcast(NEG_LN2_LO), r);
         FloatVector q = r.fma(E4, E3);
-        q = q.fma(r, E2);
-        q = q.fma(r, E1);
-        q = q.fma(r, E0);
+        q = q.fma(r, broadcast(E2));
+        q = q.fma(r, broadcast(E1));
+        q = q.fma(r, broadcast(E0));
         FloatVector p = q.fma(r, ONE).fma(r, ONE);
         IntVector k = z.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
         IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
