@@ -34,6 +34,13 @@ import jdk.incubator.vector.VectorOperators;
  * InlineBudgetTest} checks the four sizes. Why the selection and its exps are two loops and not one (one vector
  * per iteration with both exps inside is past 325 bytes too): that fused loop took CTC 32x200x30 6.2 ms on JDK 17
  * against 4.5-4.6 for the two loops, and 4.7-4.8 against 3.9-4.5 on JDK 25 (session 13, two paired rounds).
+ *
+ * <p>Why the constants are doubles, made into vectors at the top of each pass: every pass stores into a
+ * {@code double[]}, and the lanes of a {@code static final} vector live in a {@code double[]} on the heap, so C2
+ * must assume the loop's stores may change them and reloads each one in every iteration (VectorMath's class
+ * comment has the C2 code). A vector made by {@code DoubleVector.broadcast} from a constant touches no memory and
+ * stays in a register. CTC 32x200x30 went from 9.8-10.0 to 8.2-8.6 ms per forwardBackward on JDK 17 and from
+ * 9.6-10.0 to 7.6-7.7 on JDK 25 (session 23, two alternating rounds).
  */
 public final class CtcPasses {
   private CtcPasses() {}
@@ -42,45 +49,41 @@ public final class CtcPasses {
   private static final double NEG_INF = Double.NEGATIVE_INFINITY;
 
   // exp
-  private static final DoubleVector ROUND_MAGIC = broadcast(0x1.8p52 + 1087d);
-  private static final DoubleVector LOG2E = broadcast(0x1.71547652b82fep0);
-  private static final DoubleVector NEG_LN2 = broadcast(-0x1.62e42fefa39efp-1);
-  private static final DoubleVector NEG_LN2_LO = broadcast(-0x1.abc9e3b39803fp-56);
-  private static final DoubleVector EXP_CLAMP_LO = broadcast(-746d);
-  private static final DoubleVector TWO_M64 = broadcast(0x1p-64);
-  private static final DoubleVector C2 = broadcast(1d / 2);
-  private static final DoubleVector C3 = broadcast(1d / 6);
-  private static final DoubleVector C4 = broadcast(1d / 24);
-  private static final DoubleVector C5 = broadcast(1d / 120);
-  private static final DoubleVector C6 = broadcast(1d / 720);
-  private static final DoubleVector C7 = broadcast(1d / 5040);
-  private static final DoubleVector C8 = broadcast(1d / 40320);
-  private static final DoubleVector C9 = broadcast(1d / 362880);
-  private static final DoubleVector C10 = broadcast(1d / 3628800);
-  private static final DoubleVector C11 = broadcast(1d / 39916800);
-  private static final DoubleVector C12 = broadcast(1d / 479001600);
-  private static final DoubleVector C13 = broadcast(1d / 6227020800L);
+  private static final double ROUND_MAGIC = 0x1.8p52 + 1087d;
+  private static final double LOG2E = 0x1.71547652b82fep0;
+  private static final double NEG_LN2 = -0x1.62e42fefa39efp-1;
+  private static final double NEG_LN2_LO = -0x1.abc9e3b39803fp-56;
+  private static final double EXP_CLAMP_LO = -746d;
+  private static final double TWO_M64 = 0x1p-64;
+  private static final double C2 = 1d / 2;
+  private static final double C3 = 1d / 6;
+  private static final double C4 = 1d / 24;
+  private static final double C5 = 1d / 120;
+  private static final double C6 = 1d / 720;
+  private static final double C7 = 1d / 5040;
+  private static final double C8 = 1d / 40320;
+  private static final double C9 = 1d / 362880;
+  private static final double C10 = 1d / 3628800;
+  private static final double C11 = 1d / 39916800;
+  private static final double C12 = 1d / 479001600;
+  private static final double C13 = 1d / 6227020800L;
   // log1p
   private static final long SQRT_HALF_BITS = 0x3fe6a09e667f3bcdL;
   private static final long K_MAGIC_BITS = 0x4338000000000000L;
-  private static final DoubleVector K_MAGIC = broadcast(0x1.8p52);
-  private static final DoubleVector LOG_LN2_HI = broadcast(0x1.62e42feep-1);
-  private static final DoubleVector LOG_LN2_LO = broadcast(0x1.a39ef35793c76p-33);
-  private static final DoubleVector LG1 = broadcast(6.666666666666735130e-01);
-  private static final DoubleVector LG2 = broadcast(3.999999999940941908e-01);
-  private static final DoubleVector LG3 = broadcast(2.857142874366239149e-01);
-  private static final DoubleVector LG4 = broadcast(2.222219843214978396e-01);
-  private static final DoubleVector LG5 = broadcast(1.818357216161805012e-01);
-  private static final DoubleVector LG6 = broadcast(1.531383769920937332e-01);
-  private static final DoubleVector LG7 = broadcast(1.479819860511658591e-01);
+  private static final double K_MAGIC = 0x1.8p52;
+  private static final double LOG_LN2_HI = 0x1.62e42feep-1;
+  private static final double LOG_LN2_LO = 0x1.a39ef35793c76p-33;
+  private static final double LG1 = 6.666666666666735130e-01;
+  private static final double LG2 = 3.999999999940941908e-01;
+  private static final double LG3 = 2.857142874366239149e-01;
+  private static final double LG4 = 2.222219843214978396e-01;
+  private static final double LG5 = 1.818357216161805012e-01;
+  private static final double LG6 = 1.531383769920937332e-01;
+  private static final double LG7 = 1.479819860511658591e-01;
   // small numbers
-  private static final DoubleVector ONE = broadcast(1d);
-  private static final DoubleVector TWO = broadcast(2d);
-  private static final DoubleVector HALF = broadcast(0.5d);
-
-  private static DoubleVector broadcast(double c) {
-    return DoubleVector.broadcast(DOUBLES, c);
-  }
+  private static final double ONE = 1d;
+  private static final double TWO = 2d;
+  private static final double HALF = 0.5d;
 
   /**
    * {@link io.simdloss.internal.LossKernels#logAddExpSelectExp}: the maximum of the three terms, and the
@@ -134,22 +137,36 @@ public final class CtcPasses {
 
   /** {@code a[o+j] = ScalarDoubleMath.exp(a[o+j])} for j < n, n a multiple of two vectors; two per iteration. */
   private static void exp(double[] a, int o, int n) {
+    // exp's constants as vectors made here, held in registers by the loop (see the class comment)
+    DoubleVector negLn2 = DoubleVector.broadcast(DOUBLES, NEG_LN2);
+    DoubleVector negLn2Lo = DoubleVector.broadcast(DOUBLES, NEG_LN2_LO);
+    DoubleVector c11 = DoubleVector.broadcast(DOUBLES, C11);
+    DoubleVector c10 = DoubleVector.broadcast(DOUBLES, C10);
+    DoubleVector c9 = DoubleVector.broadcast(DOUBLES, C9);
+    DoubleVector c8 = DoubleVector.broadcast(DOUBLES, C8);
+    DoubleVector c7 = DoubleVector.broadcast(DOUBLES, C7);
+    DoubleVector c6 = DoubleVector.broadcast(DOUBLES, C6);
+    DoubleVector c5 = DoubleVector.broadcast(DOUBLES, C5);
+    DoubleVector c4 = DoubleVector.broadcast(DOUBLES, C4);
+    DoubleVector c3 = DoubleVector.broadcast(DOUBLES, C3);
+    DoubleVector c2 = DoubleVector.broadcast(DOUBLES, C2);
+    DoubleVector one = DoubleVector.broadcast(DOUBLES, ONE);
     for (int j = o, end = o + n; j < end; j += 2 * DOUBLE_LANES) {
       DoubleVector xc = DoubleVector.fromArray(DOUBLES, a, j).max(EXP_CLAMP_LO);
       DoubleVector z = xc.fma(LOG2E, ROUND_MAGIC);
       DoubleVector nd = z.sub(ROUND_MAGIC);
-      DoubleVector r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
-      DoubleVector p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
-          .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
+      DoubleVector r = nd.fma(negLn2Lo, nd.fma(negLn2, xc));
+      DoubleVector p = r.fma(C13, C12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8).fma(r, c7).fma(r, c6)
+          .fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
       DoubleVector scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
       p.mul(scale).mul(TWO_M64).intoArray(a, j);
       int k = j + DOUBLE_LANES;
       xc = DoubleVector.fromArray(DOUBLES, a, k).max(EXP_CLAMP_LO);
       z = xc.fma(LOG2E, ROUND_MAGIC);
       nd = z.sub(ROUND_MAGIC);
-      r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
-      p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
-          .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
+      r = nd.fma(negLn2Lo, nd.fma(negLn2, xc));
+      p = r.fma(C13, C12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8).fma(r, c7).fma(r, c6)
+          .fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
       scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
       p.mul(scale).mul(TWO_M64).intoArray(a, k);
     }
@@ -162,6 +179,20 @@ public final class CtcPasses {
    */
   public static void occupancy(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
       double logLikelihood, double[] dst, int d, int n) {
+    // exp's constants as vectors made here, held in registers by the loop (see the class comment)
+    DoubleVector negLn2 = DoubleVector.broadcast(DOUBLES, NEG_LN2);
+    DoubleVector negLn2Lo = DoubleVector.broadcast(DOUBLES, NEG_LN2_LO);
+    DoubleVector c11 = DoubleVector.broadcast(DOUBLES, C11);
+    DoubleVector c10 = DoubleVector.broadcast(DOUBLES, C10);
+    DoubleVector c9 = DoubleVector.broadcast(DOUBLES, C9);
+    DoubleVector c8 = DoubleVector.broadcast(DOUBLES, C8);
+    DoubleVector c7 = DoubleVector.broadcast(DOUBLES, C7);
+    DoubleVector c6 = DoubleVector.broadcast(DOUBLES, C6);
+    DoubleVector c5 = DoubleVector.broadcast(DOUBLES, C5);
+    DoubleVector c4 = DoubleVector.broadcast(DOUBLES, C4);
+    DoubleVector c3 = DoubleVector.broadcast(DOUBLES, C3);
+    DoubleVector c2 = DoubleVector.broadcast(DOUBLES, C2);
+    DoubleVector one = DoubleVector.broadcast(DOUBLES, ONE);
     int j = 0;
     for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
       DoubleVector a = DoubleVector.fromArray(DOUBLES, alpha, ao + j);
@@ -172,9 +203,9 @@ public final class CtcPasses {
       DoubleVector xc = exponent.max(EXP_CLAMP_LO);
       DoubleVector z = xc.fma(LOG2E, ROUND_MAGIC);
       DoubleVector nd = z.sub(ROUND_MAGIC);
-      DoubleVector r = nd.fma(NEG_LN2_LO, nd.fma(NEG_LN2, xc));
-      DoubleVector p = r.fma(C13, C12).fma(r, C11).fma(r, C10).fma(r, C9).fma(r, C8).fma(r, C7).fma(r, C6)
-          .fma(r, C5).fma(r, C4).fma(r, C3).fma(r, C2).fma(r, ONE).fma(r, ONE);
+      DoubleVector r = nd.fma(negLn2Lo, nd.fma(negLn2, xc));
+      DoubleVector p = r.fma(C13, C12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8).fma(r, c7).fma(r, c6)
+          .fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one);
       DoubleVector scale = z.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
       p.mul(scale).mul(TWO_M64).blend(0d, dead).intoArray(dst, d + j);
     }
@@ -188,24 +219,34 @@ public final class CtcPasses {
    */
   public static void logAddExpFinish(double[] max, int mo, double[] e, int e1, int e2, double[] emit, int eo,
       double[] dst, int d, int n) {
+    // log1p's constants as vectors made here, held in registers by the loop (see the class comment)
+    DoubleVector lg5 = DoubleVector.broadcast(DOUBLES, LG5);
+    DoubleVector lg4 = DoubleVector.broadcast(DOUBLES, LG4);
+    DoubleVector lg3 = DoubleVector.broadcast(DOUBLES, LG3);
+    DoubleVector lg2 = DoubleVector.broadcast(DOUBLES, LG2);
+    DoubleVector lg1 = DoubleVector.broadcast(DOUBLES, LG1);
+    DoubleVector logLn2Hi = DoubleVector.broadcast(DOUBLES, LOG_LN2_HI);
+    DoubleVector one = DoubleVector.broadcast(DOUBLES, ONE);
+    DoubleVector two = DoubleVector.broadcast(DOUBLES, TWO);
+    DoubleVector half = DoubleVector.broadcast(DOUBLES, HALF);
     int j = 0;
     for (int bound = DOUBLE_MASKS ? DOUBLES.loopBound(n) : 0; j < bound; j += DOUBLE_LANES) {
       DoubleVector m = DoubleVector.fromArray(DOUBLES, max, mo + j);
       DoubleVector u = DoubleVector.fromArray(DOUBLES, e, e1 + j).add(DoubleVector.fromArray(DOUBLES, e, e2 + j));
       // log1p(u), as ScalarDoubleMath.log1p
       DoubleVector w = u.add(ONE);
-      DoubleVector err = u.sub(w.sub(ONE)).blend(ONE.sub(w.sub(u)), u.compare(VectorOperators.GT, 1d));
+      DoubleVector err = u.sub(w.sub(ONE)).blend(one.sub(w.sub(u)), u.compare(VectorOperators.GT, 1d));
       DoubleVector correction = err.div(w);
       LongVector bits = w.reinterpretAsLongs();
       LongVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
       DoubleVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().sub(ONE);
       DoubleVector kd = k.add(K_MAGIC_BITS).reinterpretAsDoubles().sub(K_MAGIC);
-      DoubleVector s = f.div(TWO.add(f));
+      DoubleVector s = f.div(two.add(f));
       DoubleVector z = s.mul(s);
-      DoubleVector r = z.fma(LG7, LG6).fma(z, LG5).fma(z, LG4).fma(z, LG3).fma(z, LG2).fma(z, LG1).mul(z);
-      DoubleVector halfSquare = HALF.mul(f).mul(f);
+      DoubleVector r = z.fma(LG7, LG6).fma(z, lg5).fma(z, lg4).fma(z, lg3).fma(z, lg2).fma(z, lg1).mul(z);
+      DoubleVector halfSquare = half.mul(f).mul(f);
       DoubleVector inner = s.fma(halfSquare.add(r), kd.mul(LOG_LN2_LO));
-      DoubleVector log1p = kd.fma(LOG_LN2_HI, halfSquare.sub(inner).sub(f).neg()).add(correction);
+      DoubleVector log1p = kd.fma(logLn2Hi, halfSquare.sub(inner).sub(f).neg()).add(correction);
       // ScalarDoubleMath.logAddExpFinish, plus the emission
       m.add(log1p)
           .blend(m, m.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY))
