@@ -137,7 +137,8 @@ public final class CtcPasses {
 
   /** {@code a[o+j] = ScalarDoubleMath.exp(a[o+j])} for j < n, n a multiple of two vectors; two per iteration. */
   private static void exp(double[] a, int o, int n) {
-    // exp's constants as vectors made here, held in registers by the loop (see the class comment)
+    // exp's constants that are vector operands, made here and held in registers by the loop (see the class
+    // comment); the scalar overloads (max, fma(double, double), sub, mul) broadcast the others, touching no memory
     DoubleVector negLn2 = DoubleVector.broadcast(DOUBLES, NEG_LN2);
     DoubleVector negLn2Lo = DoubleVector.broadcast(DOUBLES, NEG_LN2_LO);
     DoubleVector c11 = DoubleVector.broadcast(DOUBLES, C11);
@@ -179,7 +180,8 @@ public final class CtcPasses {
    */
   public static void occupancy(double[] alpha, int ao, double[] beta, int bo, double[] emit, int eo,
       double logLikelihood, double[] dst, int d, int n) {
-    // exp's constants as vectors made here, held in registers by the loop (see the class comment)
+    // exp's constants that are vector operands, made here and held in registers by the loop (see the class
+    // comment); the scalar overloads (max, fma(double, double), sub, mul) broadcast the others, touching no memory
     DoubleVector negLn2 = DoubleVector.broadcast(DOUBLES, NEG_LN2);
     DoubleVector negLn2Lo = DoubleVector.broadcast(DOUBLES, NEG_LN2_LO);
     DoubleVector c11 = DoubleVector.broadcast(DOUBLES, C11);
@@ -234,12 +236,12 @@ public final class CtcPasses {
       DoubleVector m = DoubleVector.fromArray(DOUBLES, max, mo + j);
       DoubleVector u = DoubleVector.fromArray(DOUBLES, e, e1 + j).add(DoubleVector.fromArray(DOUBLES, e, e2 + j));
       // log1p(u), as ScalarDoubleMath.log1p
-      DoubleVector w = u.add(ONE);
-      DoubleVector err = u.sub(w.sub(ONE)).blend(one.sub(w.sub(u)), u.compare(VectorOperators.GT, 1d));
+      DoubleVector w = u.add(one);
+      DoubleVector err = u.sub(w.sub(one)).blend(one.sub(w.sub(u)), u.compare(VectorOperators.GT, 1d));
       DoubleVector correction = err.div(w);
       LongVector bits = w.reinterpretAsLongs();
       LongVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
-      DoubleVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().sub(ONE);
+      DoubleVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().sub(one);
       DoubleVector kd = k.add(K_MAGIC_BITS).reinterpretAsDoubles().sub(K_MAGIC);
       DoubleVector s = f.div(two.add(f));
       DoubleVector z = s.mul(s);
