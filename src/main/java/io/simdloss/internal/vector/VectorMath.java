@@ -51,7 +51,9 @@ import jdk.incubator.vector.VectorOperators;
  * wider attempts passed C2's inlining cutoff on JDK 17, and vectors were boxed ({@code AllocationTest}):
  * log1pUnit's constants broadcast too (the Logistic and SigmoidBCE gradients, 43,200 bytes per call at 512 bits),
  * and log's (L2 after other losses at 256 bits, 43,136 bytes, through the shared compilation of
- * {@code SampleReduction}; KLDiv's forward at 128 bits, 57,600 bytes). {@code StoreLoopConstantsTest} checks that
+ * {@code SampleReduction}; KLDiv's forward at 128 bits, 57,600 bytes). Nor do {@code static final IntVector} bits
+ * reinterpreted at each use (an {@code int[]} does not alias a {@code float[]} store) help: with log1pUnit's
+ * constants so, the same gradients boxed at every width on both JDKs. {@code StoreLoopConstantsTest} checks that
  * exp reads no static final vector.
  */
 public final class VectorMath {
