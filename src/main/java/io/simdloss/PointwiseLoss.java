@@ -58,7 +58,7 @@ public abstract class PointwiseLoss extends LabeledLoss {
    * element's gradient with the general path's upstream factor, {@code (float) (scale() / perSample)}, so the
    * gradient has the general path's bits too (its map-with-gradient kernels and mapSum's terms perform the same
    * operations). What it saves is the general path's fixed cost (the workspace, the run and weight bookkeeping):
-   * see the README's "The cost of the gradient", session 14.
+   * see docs/performance-history.md, "The cost of the gradient", session 14.
    */
   @Override
   final boolean forwardBackwardRows(Tensor pred, Tensor label, int batchAxis, float[] loss, float[] grad) {

@@ -126,7 +126,7 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    * axis first), each row's loss and gradient as {@link #fillWithGradient} forms them for a contiguous class row
    * (the numerators exponentiated once into the gradient row, then scaled), with the general path's upstream factor
    * {@code (float) scale()} (one loss element per sample), so the same bits, without the workspace and the sample
-   * reduction (session 14; measured in the README's "The cost of the gradient").
+   * reduction (session 14; measured in docs/performance-history.md, "The cost of the gradient").
    */
   @Override
   final boolean forwardBackwardRows(Tensor pred, Tensor label, int batchAxis, float[] loss, float[] grad) {
@@ -265,8 +265,8 @@ public class SoftmaxCrossEntropyLoss extends LabeledLoss {
    * softmax numerators and their sum with one row per vector lane (per lane the row loop's max, exps and
    * sequential sum, so the same bits). Each row's gradient {@code e * (u / sum)}, less u at the label, is written
    * back row-major in scalar ({@link #transposeBackScaled}): the row loop's {@code scale}, the same operations.
-   * Without it a (32, 10) batch took 2.8-3.3x its forward, one short dependency chain per row (README, "Latency
-   * shapes, session 14").
+   * Without it a (32, 10) batch took 2.8-3.3x its forward, one short dependency chain per row
+   * (docs/performance-history.md, "Latency shapes", session 14).
    */
   private void forwardBackwardRowsTransposed(LossKernels k, float[] x, float[] target, int classes, double scale,
       float u, float[] loss, float[] grad) {

@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -64,7 +65,7 @@ public class ReproducibilityCost {
    * that are calls (not inlined) compile for that case; code inlined here with one offset variable would be
    * compiled knowing that both arrays use the same index (one address computation and one set of range checks
    * for both, which the library's called kernels cannot have). Session 20 measured what that knowledge is worth:
-   * the README, "What reproducibility costs".
+   * docs/performance-history.md, "What reproducibility costs", session 20.
    */
   int oy;
   float shift;
@@ -112,24 +113,12 @@ public class ReproducibilityCost {
 
   @Benchmark
   public float logSumExp_svmlReduceLanes() {
-    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    int i = 0;
-    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-      max = max.max(FloatVector.fromArray(S, x, o + i));
-    }
-    float m = max.reduceLanes(VectorOperators.MAX);
-    for (int j = i; j < n; j++) {
-      m = Math.max(m, x[o + j]);
-    }
-    FloatVector acc = FloatVector.zero(S);
-    for (i = 0; i < S.loopBound(n); i += S.length()) {
-      acc = acc.add(FloatVector.fromArray(S, x, o + i).sub(m).lanewise(VectorOperators.EXP));
-    }
-    float s = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      s += (float) Math.exp(x[o + i] - m);
-    }
-    return (float) Math.log(s) + m;
+    return svmlReduceLanesLogSumExp(x, o, n);
+  }
+
+  @Benchmark
+  public float logSumExp_svmlReduceLanesCalled() {
+    return svmlReduceLanesLogSumExpCalled(x, o, n);
   }
 
   @Benchmark
@@ -152,6 +141,81 @@ public class ReproducibilityCost {
 
   @Benchmark
   public float sum_reduceLanes() {
+    return reduceLanesSum(x, o, n);
+  }
+
+  @Benchmark
+  public float sum_reduceLanesCalled() {
+    return reduceLanesSumCalled(x, o, n);
+  }
+
+  @Benchmark
+  public float dot_canonical() {
+    return kernels.dot(x, o, y, oy, n);
+  }
+
+  @Benchmark
+  public float dot_reduceLanes() {
+    // four accumulators, whole vectors, reduceLanes(ADD), a scalar tail; force-inlined, as code written here would be
+    return ReproducibilityCallCost.reduceLanesDot(x, o, y, oy, n);
+  }
+
+  @Benchmark
+  public float dot_reduceLanesCalled() {
+    return ReproducibilityCallCost.reduceLanesDotCalled(x, o, y, oy, n);
+  }
+
+  @Benchmark
+  public float crossEntropy_canonical() {
+    return kernels.crossEntropy(y, oy, x, o, shift, logSum, n);
+  }
+
+  @Benchmark
+  public float crossEntropy_reduceLanes() {
+    return reduceLanesCrossEntropy(y, oy, x, o, shift, logSum, n);
+  }
+
+  @Benchmark
+  public float crossEntropy_reduceLanesCalled() {
+    return reduceLanesCrossEntropyCalled(y, oy, x, o, shift, logSum, n);
+  }
+
+  // The baselines, written once as static methods. Each benchmark above calls its baseline force-inlined, as code
+  // written in the benchmark method would be compiled; the ...Called benchmarks call the same code through a method
+  // C2 may not inline, as the library's kernels are called (they are too big to inline into a caller). The report's
+  // "-p baseline=called" pairs the canonical kernels with these (README, "What reproducibility costs").
+
+  /** The SVML {@code logSumExp}: max by lanes, {@code lanewise(EXP)} of the shifted values, {@code reduceLanes}. */
+  @CompilerControl(CompilerControl.Mode.INLINE)
+  static float svmlReduceLanesLogSumExp(float[] x, int o, int n) {
+    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+      max = max.max(FloatVector.fromArray(S, x, o + i));
+    }
+    float m = max.reduceLanes(VectorOperators.MAX);
+    for (int j = i; j < n; j++) {
+      m = Math.max(m, x[o + j]);
+    }
+    FloatVector acc = FloatVector.zero(S);
+    for (i = 0; i < S.loopBound(n); i += S.length()) {
+      acc = acc.add(FloatVector.fromArray(S, x, o + i).sub(m).lanewise(VectorOperators.EXP));
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      s += (float) Math.exp(x[o + i] - m);
+    }
+    return (float) Math.log(s) + m;
+  }
+
+  @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+  static float svmlReduceLanesLogSumExpCalled(float[] x, int o, int n) {
+    return svmlReduceLanesLogSumExp(x, o, n);
+  }
+
+  /** The {@code reduceLanes} sum: four accumulators, whole vectors, {@code reduceLanes(ADD)}, a scalar tail. */
+  @CompilerControl(CompilerControl.Mode.INLINE)
+  static float reduceLanesSum(float[] x, int o, int n) {
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = a0;
     FloatVector a2 = a0;
@@ -174,25 +238,18 @@ public class ReproducibilityCost {
     return s;
   }
 
-  @Benchmark
-  public float dot_canonical() {
-    return kernels.dot(x, o, y, oy, n);
+  @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+  static float reduceLanesSumCalled(float[] x, int o, int n) {
+    return reduceLanesSum(x, o, n);
   }
 
-  @Benchmark
-  public float dot_reduceLanes() {
-    // four accumulators, whole vectors, reduceLanes(ADD), a scalar tail; force-inlined, as code written here would be
-    return ReproducibilityCallCost.reduceLanesDot(x, o, y, oy, n);
-  }
-
-  @Benchmark
-  public float crossEntropy_canonical() {
-    return kernels.crossEntropy(y, oy, x, o, shift, logSum, n);
-  }
-
-  @Benchmark
-  public float crossEntropy_reduceLanes() {
-    // the same per-element operations as the canonical kernel: label * ((shift - pred) + logSum)
+  /**
+   * The {@code reduceLanes} cross-entropy sum, with the canonical kernel's per-element operations:
+   * {@code label * ((shift - pred) + logSum)}; four accumulators, whole vectors, {@code reduceLanes(ADD)}, a scalar
+   * tail.
+   */
+  @CompilerControl(CompilerControl.Mode.INLINE)
+  static float reduceLanesCrossEntropy(float[] y, int oy, float[] x, int o, float shift, float logSum, int n) {
     FloatVector m = FloatVector.broadcast(S, shift);
     FloatVector r = FloatVector.broadcast(S, logSum);
     FloatVector a0 = FloatVector.zero(S);
@@ -215,5 +272,11 @@ public class ReproducibilityCost {
       s += y[oy + i] * ((shift - x[o + i]) + logSum);
     }
     return s;
+  }
+
+  @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+  static float reduceLanesCrossEntropyCalled(
+      float[] y, int oy, float[] x, int o, float shift, float logSum, int n) {
+    return reduceLanesCrossEntropy(y, oy, x, o, shift, logSum, n);
   }
 }

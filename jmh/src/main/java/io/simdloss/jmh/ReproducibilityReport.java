@@ -39,7 +39,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  *
  * {@code -p kernel=} selects kernels (sum, dot, crossEntropy, logSumExp), {@code -p n=} the sizes (default
- * {@link #SIZES}), {@code -f} the rounds (default {@link #ROUNDS}); other JMH options pass through (for example
+ * {@link #SIZES}), {@code -f} the rounds (default {@link #ROUNDS}); {@code -p baseline=called} pairs each kernel
+ * with the same baseline called as a method C2 may not inline, as the library's kernels are called, instead of
+ * inlined into the benchmark method (the default, {@code inlined}); other JMH options pass through (for example
  * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dsimdloss.backend=vector -XX:ObjectAlignmentInBytes=64
  * -XX:MaxVectorSize=32"} for 256 bits: it replaces the class's fork arguments). One fork takes about 2-3 s, so
  * the default run of 4 kernels x 5 sizes x 6 rounds x 2 takes about 9 minutes (9 min 0 s in session 7). JSON of all forks: jmh/target/reproducibility-cost.json; the table also goes to
@@ -61,12 +63,19 @@ public final class ReproducibilityReport {
   private ReproducibilityReport() {}
 
   public static void main(String[] args) throws Exception {
-    // "kernel" is not a parameter of the benchmark: take it out before JMH sees the options
+    // "kernel" and "baseline" are not parameters of the benchmark: take them out before JMH sees the options
     List<String> kernels = new ArrayList<>();
+    boolean called = false;
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("-p") && i + 1 < args.length && args[i + 1].startsWith("kernel=")) {
         kernels.addAll(Arrays.asList(args[++i].substring("kernel=".length()).split(",")));
+      } else if (args[i].equals("-p") && i + 1 < args.length && args[i + 1].startsWith("baseline=")) {
+        String baseline = args[++i].substring("baseline=".length());
+        if (!baseline.equals("inlined") && !baseline.equals("called")) {
+          throw new IllegalArgumentException("baseline: expected inlined or called, got " + baseline);
+        }
+        called = baseline.equals("called");
       } else {
         rest.add(args[i]);
       }
@@ -96,7 +105,7 @@ public final class ReproducibilityReport {
           boolean canonicalFirst = r % 2 == 0;
           for (int k = 0; k < 2; k++) {
             boolean canonical = (k == 0) == canonicalFirst;
-            String bench = canonical ? pair[1] : pair[2];
+            String bench = canonical ? pair[1] : called ? pair[2] + "Called" : pair[2];
             Path part = dir.resolve("reproducibility-cost-part.json");
             OptionsBuilder b = new OptionsBuilder();
             b.parent(cmd).include("io\\.simdloss\\.jmh\\.ReproducibilityCost\\." + bench + "$").param("n", n)
@@ -134,9 +143,9 @@ public final class ReproducibilityReport {
     String command = "java -cp jmh/target/benchmarks.jar io.simdloss.jmh.ReproducibilityReport"
         + (args.length == 0 ? "" : " " + String.join(" ", args));
     String out = String.format(Locale.ROOT,
-        "%nsimdloss reproducibility cost, paired rounds: %s; JDK %s; took %d min %d s%ncommand: %s%n%n%s",
-        QuickReport.cpuModel(), System.getProperty("java.version"), took.toMinutes(), took.toSecondsPart(), command,
-        table);
+        "%nsimdloss reproducibility cost, paired rounds: %s; JDK %s; baseline %s; took %d min %d s%ncommand: %s%n%n%s",
+        QuickReport.cpuModel(), System.getProperty("java.version"), called ? "called (not inlined)" : "inlined",
+        took.toMinutes(), took.toSecondsPart(), command, table);
     System.out.print(out);
     Files.writeString(dir.resolve("reproducibility-cost.txt"), out);
     Files.writeString(dir.resolve("reproducibility-cost.json"), json);

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Session 20's probe of two questions about the canonical dot past one block (issue #3; the README, "What
- * reproducibility costs", session 20).
+ * Session 20's probe of two questions about the canonical dot past one block (issue #3; docs/performance-history.md,
+ * "What reproducibility costs", session 20).
  * <ul>
  *   <li><b>What the baseline gains from one offset.</b> {@code baseline} is {@code ReproducibilityCost}'s
  *       {@code reduceLanes} dot with the two offsets in two fields, as the report now runs it;

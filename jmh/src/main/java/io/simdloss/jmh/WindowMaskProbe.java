@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
  * with {@code IOTA.compare(GE, t)}, {@code table} loads them from a boolean table (what the library does,
  * {@code PanamaVectorConstants.WINDOW}), {@code and} clears the lanes with an int mask from a table; {@code old} is
  * the sequential tail the window replaced (other bits, for the time only). The set-up checks that the three window
- * variants agree for n = 16 .. 63. Numbers: {@code PanamaVectorConstants.WINDOW}'s comment and the README, "What
- * reproducibility costs", session 21.
+ * variants agree for n = 16 .. 63. Numbers: {@code PanamaVectorConstants.WINDOW}'s comment and
+ * docs/performance-history.md, "What reproducibility costs", session 21.
  *
  * <pre>
  * java -jar jmh/target/benchmarks.jar WindowMaskProbe -p n=40,48 -f 1 -wi 3 -w 500ms -i 4 -r 300ms

@@ -28,8 +28,8 @@ import jdk.incubator.vector.VectorOperators;
  * ({@code FreqInlineSize}) and compiles it as a root of its own, with its own inlining budgets. Session 11's loops
  * were smaller (186-281 bytes); C2 inlined them into the large compilations of {@code CtcRecursion}, where the
  * budgets were sometimes spent before the Vector API's own methods were inlined, and those calls boxed every
- * vector: about 15 KB per warmed-up CTC gradient call, in about one test JVM in ten (the README's "CTC,
- * lane-parallel"). {@link #select} and {@link #exp} take two vectors per iteration (the operations written twice),
+ * vector: about 15 KB per warmed-up CTC gradient call, in about one test JVM in ten
+ * (docs/performance-history.md, "CTC, lane-parallel"). {@link #select} and {@link #exp} take two vectors per iteration (the operations written twice),
  * which brings them past 325 bytes; {@link #logAddExpFinish} holds a log1p and {@link #occupancy} an exp. {@code
  * InlineBudgetTest} checks the four sizes. Why the selection and its exps are two loops and not one (one vector
  * per iteration with both exps inside is past 325 bytes too): that fused loop took CTC 32x200x30 6.2 ms on JDK 17

@@ -44,8 +44,8 @@ import jdk.incubator.vector.VectorShuffle;
  *       accumulator's exact bits. Never zeroed inputs instead:
  *       0 * inf is NaN, and adding +0f turns a -0f lane (a dot product that underflows) into +0f. Sessions 8-20
  *       added these last r elements one at a time after the fold, in scalar: a chain of up to 15 dependent adds
- *       that cost up to half the time at n = 140 ({@code jmh} TailOrderProbe; README, "What reproducibility
- *       costs", sessions 20 and 21).
+ *       that cost up to half the time at n = 140 ({@code jmh} TailOrderProbe; docs/performance-history.md, "What
+ *       reproducibility costs", sessions 20 and 21).
  *   <li>The 64 lanes are combined by halving: {@code acc[j] += acc[j + half]} for {@code j < half}, half = 32,
  *       16, ..., 1; the result is {@code acc[0]}. Across vectors that is vector k += vector k + count/2; inside
  *       the last vector, {@code v.add(v.rearrange(DOWN_h))} with a constant shuffle (lane j takes lane
@@ -99,7 +99,7 @@ import jdk.incubator.vector.VectorShuffle;
  * C2 does not count on JDK 25);
  * otherwise the block kernels. On JDK 25 no n reaches 512
  * ({@code Reductions16.BLOCK_LOOP_MIN}): the rotating loops take every n there. Why each threshold, and what each
- * change measured: the comments in those classes and the README's "What reproducibility costs".
+ * change measured: the comments in those classes and docs/performance-history.md, "What reproducibility costs".
  *
  * <p>The price of the canonical order was in short and ragged ranges: up to 63 elements were added (and, in
  * logSumExp, exponentiated) one at a time, and ranges below 64 were entirely scalar. Hence the 16-element

@@ -29,9 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code FreqInlineSize} = 325 bytes of bytecode, so the block kernel was always a call. On JDK 25 the call cost
  * more than the canonical dot's whole gap to an inlined {@code reduceLanes} dot (at n = 100, fastest iterations of
  * paired forks: inlined {@code reduceLanes} 18.7 ns, this kernel's first draft, inlined, 19.1, the called block
- * kernel 22.9; session 8, a probe, the README's "What reproducibility costs"). Each method here stays within 325
- * bytes, which {@code InlineBudgetTest} checks; the byte-saving spellings say so where they are. For the same
- * reason the fold is written out in each method, not a helper: a helper that C2 did not inline would box its
+ * kernel 22.9; session 8, a probe, docs/performance-history.md, "What reproducibility costs"). Each method here stays
+ * within 325 bytes, which {@code InlineBudgetTest} checks; the byte-saving spellings say so where they are. For the
+ * same reason the fold is written out in each method, not a helper: a helper that C2 did not inline would box its
  * vector arguments (the class comment of {@code PanamaLossKernels} has the 10x it cost once).
  */
 final class Reductions16 {
@@ -50,7 +50,7 @@ final class Reductions16 {
    * every n. (8 lanes have their own threshold since session 18, {@code Reductions8.BLOCK_KERNELS_MIN}.) Until
    * session 21 the block loop was inside {@link #sum} and {@link #dot}, ahead of the rotating loop; the window took
    * dot past the inlining limit (323 bytes before), so the long rows now pay a call, which at n >= 512 is a small
-   * part of the time (measured: README, "What reproducibility costs", session 21).
+   * part of the time (measured: docs/performance-history.md, "What reproducibility costs", session 21).
    *
    * <p>Why a block loop at all: C2 checks the bounds of all the block loop's loads before the loop on every call
    * (loop predication), which one or two blocks do not repay; the rotating loop has two loads to check (dot). But
@@ -111,7 +111,8 @@ final class Reductions16 {
    *
    * <p>Why not the rotating loop: at n = 48 its three iterations cost more than their adds. Rotating loop ->
    * these methods, canonical ns (fastest iteration of 6 paired rounds) and its ratio to the inlined
-   * {@code reduceLanes} baseline, n = 48, 512 bits: see the README, "What reproducibility costs", session 17.
+   * {@code reduceLanes} baseline, n = 48, 512 bits: see docs/performance-history.md, "What reproducibility costs",
+   * session 17.
    */
   static float sumShort(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -264,8 +265,8 @@ final class Reductions16 {
    * Canonical sum of the triplet terms {@code (p - q)^2 - (p - r)^2} (formed as {@code tripletTerm} forms them) of
    * elements [o, o + n) of the three operands, n >= 16, one chunk per iteration: the bits of {@code tripletTerm}
    * into a buffer and {@link #sum} of it, without the buffer. No block loop (it would not fit in 325 bytes); the
-   * triplet loss calls this for runs of at most Workspace.CHUNK = 1024 elements. What it gained: the README's
-   * triplet notes ({@code jmh} TripletFloor).
+   * triplet loss calls this for runs of at most Workspace.CHUNK = 1024 elements. What it gained:
+   * docs/performance-history.md, "Triplet, session 9" ({@code jmh} TripletFloor).
    */
   static float tripletSum(float[] p, float[] q, float[] r, int o, int n) {
     VectorSpecies<Float> f = FLOATS;

@@ -48,12 +48,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why the {@code ...OneBlock} methods: before JDK 25 the block loop is counted, and C2 checks the bounds of all
  * of a block's loads (32 for dot) before it on every call that enters it (loop predication), which one block does
- * not repay: at n = 100 the block kernels took up to 2.43x the inlined {@code reduceLanes} baseline (README, "What
- * reproducibility costs", session 15). A loop-free method has no loop to predicate. Session 15 tried the same
- * first block peeled inside the block kernels; that took {@code crossEntropyBlocks} past what C1 compiles. All the
- * methods here are methods of their own (730-1,820 bytes of bytecode, so calls, not inlined; they take arrays and
- * return a float, so nothing boxes). Measured: README, "What reproducibility costs", sessions 18 and 19 (before the
- * window).
+ * not repay: at n = 100 the block kernels took up to 2.43x the inlined {@code reduceLanes} baseline
+ * (docs/performance-history.md, "What reproducibility costs", session 15). A loop-free method has no loop to predicate.
+ * Session 15 tried the same first block peeled inside the block kernels; that took {@code crossEntropyBlocks} past what
+ * C1 compiles. All the methods here are methods of their own (730-1,820 bytes of bytecode, so calls, not inlined; they
+ * take arrays and return a float, so nothing boxes). Measured: docs/performance-history.md, "What reproducibility
+ * costs", sessions 18 and 19 (before the window).
  *
  * <p>Why these are the canonical bits. {@code dot} forms each lane as the canonical order does: an fma of the first
  * product onto +0f, then of each later one (a later chunk's, the window's) onto it. {@code sum} and {@code
@@ -97,7 +97,7 @@ final class Reductions4 {
    * 64, in a field that is neither final nor ever written, so C2 cannot take it for a constant: the stride of the
    * block loops when {@link #UNCOUNTED_BLOCK_LOOPS}.
    *
-   * <p>The numbers, in ns: the README, "What reproducibility costs", session 19.
+   * <p>The numbers, in ns: docs/performance-history.md, "What reproducibility costs", session 19.
    */
   private static int blockStride = 64;
 
@@ -273,8 +273,8 @@ final class Reductions4 {
    * loop not entered) measured slower here than the same code had in PanamaLossKernels on JDK 17 (n = 48, 6.9 ->
    * 8.9 ns), for no reason found; sum and crossEntropy did not. This method is faster than either on both JDKs
    * (n = 16, 32, 48, 63 against the session-start code: JDK 17 4.4 -> 3.7, 5.3 -> 4.8, 7.0 -> 6.5, 14.8 -> 13.6 ns;
-   * JDK 25 4.1 -> 3.6, 5.6 -> 5.1, 7.2 -> 7.1, 15.8 -> 13.2; README, "What reproducibility costs", session 19,
-   * before the window).
+   * JDK 25 4.1 -> 3.6, 5.6 -> 5.1, 7.2 -> 7.1, 15.8 -> 13.2; docs/performance-history.md, "What reproducibility costs",
+   * session 19, before the window).
    */
   static float dotShort(float[] a, int ao, float[] b, int bo, int n) {
     VectorSpecies<Float> f = FLOATS;

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * before the loop instead of the block kernel's 16. {@code sum} and {@code sumShort} are small enough for C2 to
  * inline ({@code InlineBudgetTest}); the others are calls since the window order (session 21) took them to 367-915
  * bytes of bytecode. They take arrays and return a float, so nothing boxes, and the 256-bit report stayed within the
- * bound with them (README, "What reproducibility costs", session 21).
+ * bound with them (docs/performance-history.md, "What reproducibility costs", session 21).
  * One 16-element chunk (2 vectors) per iteration into acc0..acc1, after which the 8 accumulators
  * rotate by 2: every chunk meets the logical lanes the order gives it, and the fold, invariant under the
  * rotation, needs no rotating back (the shape and its proof are {@link Reductions16}'s). On JDKs before 25 only
@@ -59,15 +59,16 @@ final class Reductions8 {
    * <p>Why: a counted loop costs C2's set-up on every call that enters it (the bounds checks of its loads hoisted
    * before it, the pre-, main and post-loops), which a few blocks do not repay; an uncounted loop keeps its bounds
    * checks in its body, which costs more once there are many blocks. Which part of the set-up costs here was not
-   * isolated: {@code -XX:-UseLoopPredicate} alone did not make this dot faster (README, session 20). Measured on JDK 17, 256 bits, session 22 ({@code ReproducibilityReport -p kernel=dot -p
-   * n=100,140,200,300,500,1000 -f 3} with {@code -XX:MaxVectorSize=32}, the session-start jar and then this kernel
-   * up to n = 1024, back to back), fastest canonical iterations in ns, counted -> uncounted: n = 140 15.5 -> 11.7,
-   * 200 19.3 -> 13.8, 300 22.0 -> 19.8, 500 29.2 -> 27.5, 1000 46.5 -> 48.6 (the baseline: 15.7, 15.6, 21.6, 28.7,
-   * 42.7). An earlier round with the whole of {@code PanamaLossKernels.dotBlocks} uncounted: n = 2048 82.4 -> 87.8,
-   * 4096 163.1 -> 181.3. A third round, all counted and then all uncounted through a scratch property (n =
-   * 512,640,768,896,1024): 27.7 -> 24.9, 32.5 -> 30.2, 37.7 -> 35.3, 41.9 -> 41.7, 47.1 -> 46.9 (baseline 24.3,
-   * 28.9, 33.4, 38.0, 42.3). So the uncounted loop below 896, where the two are level; from there the counted one,
-   * which was ahead at n = 1000 in both rounds that measured it.
+   * isolated: {@code -XX:-UseLoopPredicate} alone did not make this dot faster (docs/performance-history.md, "What
+   * reproducibility costs", session 20). Measured on JDK 17, 256 bits, session 22 ({@code ReproducibilityReport -p
+   * kernel=dot -p n=100,140,200,300,500,1000 -f 3} with {@code -XX:MaxVectorSize=32}, the session-start jar and then
+   * this kernel up to n = 1024, back to back), fastest canonical iterations in ns, counted -> uncounted: n = 140 15.5
+   * -> 11.7, 200 19.3 -> 13.8, 300 22.0 -> 19.8, 500 29.2 -> 27.5, 1000 46.5 -> 48.6 (the baseline: 15.7, 15.6, 21.6,
+   * 28.7, 42.7). An earlier round with the whole of {@code PanamaLossKernels.dotBlocks} uncounted: n = 2048 82.4 ->
+   * 87.8, 4096 163.1 -> 181.3. A third round, all counted and then all uncounted through a scratch property (n =
+   * 512,640,768,896,1024): 27.7 -> 24.9, 32.5 -> 30.2, 37.7 -> 35.3, 41.9 -> 41.7, 47.1 -> 46.9 (baseline 24.3, 28.9,
+   * 33.4, 38.0, 42.3). So the uncounted loop below 896, where the two are level; from there the counted one, which was
+   * ahead at n = 1000 in both rounds that measured it.
    */
   static final int UNCOUNTED_DOT_MAX = 896;
 
@@ -83,8 +84,8 @@ final class Reductions8 {
    * not 0) fills the upper lanes of chunk k = n / 16. The fold's first steps are {@code (c0 + c2) + (c1 + c3)} per
    * half, so the window pairs with chunk 1 when k = 3 and with chunk 0 otherwise: {@code p} below is that chunk,
    * {@code q} what their sum then pairs with (chunks 0 and 2, chunk 1, or +0f lanes below 32); the +0f lanes are
-   * dropped (masked adds keep the other lanes' bits), and one {@code + 0f} at the end. Measured in the README,
-   * "What reproducibility costs", sessions 17 and 21.
+   * dropped (masked adds keep the other lanes' bits), and one {@code + 0f} at the end. Measured in
+   * docs/performance-history.md, "What reproducibility costs", sessions 17 and 21.
    */
   static float sumShort(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
@@ -206,10 +207,11 @@ final class Reductions8 {
    * methods, 256 bits, n = 100, canonical fastest iteration (fastest ratio to the inlined {@code reduceLanes}
    * baseline): JDK 17 sum 8.8 -> 8.4 ns (1.16 -> 0.85), dot 11.7 -> 9.5 (1.32 -> 1.02), crossEntropy 17.8 -> 11.0
    * (1.53 -> 0.93); JDK 25 6.4 -> 6.6 (0.87 -> 0.88), 9.4 -> 9.1 (1.02 -> 0.93), 12.6 -> 11.1 (1.08 -> 0.96). The
-   * commands and n = 127: README, "What reproducibility costs", session 18. {@code dotOneBlock} (795 bytes of
-   * bytecode since the window) and {@code crossEntropyOneBlock} (916) are calls, not inlined; they take arrays and
-   * return a float, so nothing boxes. {@code sumOneBlock} was 325 bytes, which C2 still inlined, until the window
-   * (505 since session 21): a call too, and at n = 100 it was as fast as before (README, session 21).
+   * commands and n = 127: docs/performance-history.md, "What reproducibility costs", session 18. {@code dotOneBlock}
+   * (795 bytes of bytecode since the window) and {@code crossEntropyOneBlock} (916) are calls, not inlined; they take
+   * arrays and return a float, so nothing boxes. {@code sumOneBlock} was 325 bytes, which C2 still inlined, until the
+   * window (505 since session 21): a call too, and at n = 100 it was as fast as before (docs/performance-history.md,
+   * "What reproducibility costs", session 21).
    */
   static float sumOneBlock(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;

@@ -46,15 +46,15 @@ import jdk.incubator.vector.VectorOperators;
  * numerators stored, none without). exp's constants are therefore floats, broadcast where they are used
  * ({@code FloatVector.broadcast}, which touches no memory). The softmax rows with their numerators stored went
  * from 1.25-1.46x the time of the rows without to 0.99-1.05x (jmh {@code SoftmaxNumerators}, both JDKs), and
- * softmax CE 256x1000's forwardBackward from 163 to 126 us (JDK 17) and from 172 to 118 us (JDK 25) (README, "The
- * cost of the gradient", session 23). Each broadcast costs about 135 IR nodes, so this is done only for exp. Two
- * wider attempts passed C2's inlining cutoff on JDK 17, and vectors were boxed ({@code AllocationTest}):
- * log1pUnit's constants broadcast too (the Logistic and SigmoidBCE gradients, 43,200 bytes per call at 512 bits),
- * and log's (L2 after other losses at 256 bits, 43,136 bytes, through the shared compilation of
- * {@code SampleReduction}; KLDiv's forward at 128 bits, 57,600 bytes). Nor do {@code static final IntVector} bits
- * reinterpreted at each use (an {@code int[]} does not alias a {@code float[]} store) help: with log1pUnit's
- * constants so, the same gradients boxed at every width on both JDKs. {@code StoreLoopConstantsTest} checks that
- * exp reads no static final vector.
+ * softmax CE 256x1000's forwardBackward from 163 to 126 us (JDK 17) and from 172 to 118 us (JDK 25)
+ * (docs/performance-history.md, "The cost of the gradient", session 23). Each broadcast costs about 135 IR nodes, so
+ * this is done only for exp. Two wider attempts passed C2's inlining cutoff on JDK 17, and vectors were boxed
+ * ({@code AllocationTest}): log1pUnit's constants broadcast too (the Logistic and SigmoidBCE gradients, 43,200 bytes
+ * per call at 512 bits), and log's (L2 after other losses at 256 bits, 43,136 bytes, through the shared compilation
+ * of {@code SampleReduction}; KLDiv's forward at 128 bits, 57,600 bytes). Nor do {@code static final IntVector} bits
+ * reinterpreted at each use (an {@code int[]} does not alias a {@code float[]} store) help: with log1pUnit's constants
+ * so, the same gradients boxed at every width on both JDKs. {@code StoreLoopConstantsTest} checks that exp reads no
+ * static final vector.
  */
 public final class VectorMath {
   private VectorMath() {}

@@ -27,7 +27,7 @@ class InlineBudgetTest {
    * All of Reductions16's, and Reductions8's sums. Since the window order (session 21) Reductions8's
    * {@code dot}, {@code crossEntropy}, {@code dotShort} and {@code crossEntropyShort} are 367-465 bytes, so calls:
    * they take arrays and return a float, so nothing boxes, and the 256-bit report stayed within the bound with
-   * them (README, "What reproducibility costs", session 21).
+   * them (docs/performance-history.md, "What reproducibility costs", session 21).
    */
   @Test
   void theSixteenAndEightLaneReductionsFitC2sInliningBudget() throws IOException {
