@@ -20,7 +20,8 @@ class HandComputedTest {
     assertEquals(expected, got, 2e-6 * Math.max(1, Math.abs(expected)), () -> "expected " + expected + ", got " + got);
   }
 
-  private static void near(double[] expected, float[] got) {
+  /** Also used by ReadmeExampleTest: the same tolerance for the same kind of small float32 results. */
+  static void near(double[] expected, float[] got) {
     assertEquals(expected.length, got.length, "length");
     for (int i = 0; i < got.length; i++) {
       int n = i;

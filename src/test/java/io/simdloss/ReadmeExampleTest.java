@@ -1,5 +1,6 @@
 package io.simdloss;
 
+import static io.simdloss.HandComputedTest.near;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -82,15 +83,6 @@ class ReadmeExampleTest {
     float[] out = new float[2];
     assertSame(out, new SoftmaxCrossEntropyLoss().forward(r.pred(), Tensor.of(new float[] {0f, 2f}, 2), null, out));
     assertArrayEquals(r.loss(), out, 0f, "forward into a buffer gives forward's values");
-  }
-
-  private static void near(double[] expected, float[] got) {
-    assertEquals(expected.length, got.length, "length");
-    for (int i = 0; i < got.length; i++) {
-      int n = i;
-      assertEquals(expected[i], got[i], 2e-6 * Math.max(1, Math.abs(expected[i])),
-          () -> "sample " + n + ": expected " + expected[n] + ", got " + got[n]);
-    }
   }
 
   /** The lines of the first fenced ```java block. */

@@ -182,8 +182,9 @@ public class ReproducibilityCost {
 
   // The baselines, written once as static methods. Each benchmark above calls its baseline force-inlined, as code
   // written in the benchmark method would be compiled; the ...Called benchmarks call the same code through a method
-  // C2 may not inline, as the library's kernels are called (they are too big to inline into a caller). The report's
-  // "-p baseline=called" pairs the canonical kernels with these (README, "What reproducibility costs").
+  // C2 may not inline, as the library's block kernels are called (too big to inline into a caller; the short-row
+  // kernels of Reductions16 and Reductions8 are inlined). The report's "-p baseline=called" pairs the canonical
+  // kernels with these (README, "What reproducibility costs").
 
   /** The SVML {@code logSumExp}: max by lanes, {@code lanewise(EXP)} of the shifted values, {@code reduceLanes}. */
   @CompilerControl(CompilerControl.Mode.INLINE)
