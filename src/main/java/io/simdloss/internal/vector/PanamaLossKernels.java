@@ -90,8 +90,9 @@ import jdk.incubator.vector.VectorShuffle;
  * inlining limit of 325 bytes. The public methods choose:
  * 16 lanes, {@code Reductions16} (below one block, {@code n < 64}, its loop-free {@code sumShort},
  * {@code dotShort} and {@code crossEntropyShort}; from there sum and dot below 512, crossEntropy below 2048 on JDK 25
- * and below 512 before: from 512 on, the block kernels here, on JDK 17; until session 21 Reductions16 had a block
- * loop of its own for that, which the window pushed past the inlining limit); 8 lanes, {@code Reductions8} below 128
+ * and below 512 before; before JDK 25, from 512 on, its {@code sumLong} and {@code dotLong}, a block loop that fits
+ * the inlining limit (since session 25; from session 21 to 24 the block kernels here), and crossEntropy's block
+ * kernel here); 8 lanes, {@code Reductions8} below 128
  * before
  * JDK 25 and at every n on JDK 25 (its {@code ...Short} methods below 64, its {@code ...OneBlock} methods for one
  * whole block, no loop); 4 lanes, {@link Reductions4} (its {@code ...OneBlock} methods for one whole block,
@@ -295,6 +296,9 @@ public final class PanamaLossKernels implements LossKernels {
       // below one block, the chunks without a loop; else the rotating loop, up to the block kernel's threshold
       return n < BLOCK ? Reductions16.sumShort(a, ao, n) : Reductions16.sum(a, ao, n);
     }
+    if (LANES == 16) {
+      return Reductions16.sumLong(a, ao, n); // before JDK 25, n >= 512: a block loop (BLOCK_LOOP_MIN says why)
+    }
     if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
       return n < BLOCK ? Reductions8.sumShort(a, ao, n)
           : n < 2 * BLOCK ? Reductions8.sumOneBlock(a, ao, n) : Reductions8.sum(a, ao, n);
@@ -470,6 +474,9 @@ public final class PanamaLossKernels implements LossKernels {
     if (LANES == 16 && n < Reductions16.BLOCK_LOOP_MIN) {
       return n < BLOCK ? Reductions16.dotShort(a, ao, b, bo, n) : Reductions16.dot(a, ao, b, bo, n);
     }
+    if (LANES == 16) {
+      return Reductions16.dotLong(a, ao, b, bo, n); // before JDK 25, n >= 512, as sum
+    }
     if (LANES == 8 && n < Reductions8.BLOCK_KERNELS_MIN) {
       return n < BLOCK ? Reductions8.dotShort(a, ao, b, bo, n)
           : n < 2 * BLOCK ? Reductions8.dotOneBlock(a, ao, b, bo, n) : Reductions8.dot(a, ao, b, bo, n);
@@ -490,8 +497,9 @@ public final class PanamaLossKernels implements LossKernels {
   /**
    * The canonical {@code dot} as a block kernel (see the class comment), n >= 16, taken before JDK 25 only: for 8
    * lanes from n = 896 ({@code Reductions8.UNCOUNTED_DOT_MAX}; from 128 to there {@code Reductions8.dotBlocks}, the
-   * same kernel with a loop C2 does not count), for 16 lanes from n = 512 ({@code Reductions16.BLOCK_LOOP_MIN}); 4
-   * lanes have their own ({@code Reductions4.dotBlocks}).
+   * same kernel with a loop C2 does not count); 4 lanes have their own ({@code Reductions4.dotBlocks}). Its 16-lane
+   * branches are not reached since session 25 ({@code Reductions16.dotLong} serves 16 lanes from n = 512 before JDK
+   * 25); they stay so that the three block kernels keep one shape.
    *
    * <p>At 8 lanes on JDK 17 its C2 compilation sits at the edge of C2's node budget for inlining
    * ({@code NodeCountInliningCutoff}): in {@code AllocationTest} (256 bits) a few added bytes of bytecode, even

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The canonical {@code sum}, {@code dot}, {@code crossEntropy} and {@code tripletSum} of {@link PanamaLossKernels}
  * for 16-lane vectors (the preferred species at 512 bits), small enough for C2 to inline them into their caller.
  * Called only when {@code LANES == 16} and n >= 16: the {@code ...Short} methods below 64 (one block), the others
- * from 64 on.
+ * from 64 on, and before JDK 25 {@link #sumLong} and {@link #dotLong} from {@link #BLOCK_LOOP_MIN} on.
  *
  * <p>The order is the one in {@code PanamaLossKernels}' class comment, in this shape: four accumulators hold the
  * logical lanes [0, 16), [16, 32), [32, 48), [48, 64). The whole 16-element chunks go one per iteration into
@@ -45,12 +45,14 @@ final class Reductions16 {
   static final boolean FAST_ROTATING_LOOPS = Runtime.version().feature() >= 25;
 
   /**
-   * From this n on, PanamaLossKernels calls its block kernels ({@code sumBlocks}, {@code dotBlocks}) at 16 lanes
-   * instead of the rotating loops below: 512 on JDKs before 25; on JDK 25 no n reaches it, so the rotating loop takes
-   * every n. (8 lanes have their own threshold since session 18, {@code Reductions8.BLOCK_KERNELS_MIN}.) Until
-   * session 21 the block loop was inside {@link #sum} and {@link #dot}, ahead of the rotating loop; the window took
-   * dot past the inlining limit (323 bytes before), so the long rows now pay a call, which at n >= 512 is a small
-   * part of the time (measured: docs/performance-history.md, "What reproducibility costs", session 21).
+   * From this n on, PanamaLossKernels calls {@link #sumLong} and {@link #dotLong} (a block loop, inlinable) instead of
+   * the rotating loops {@link #sum} and {@link #dot}: 512 on JDKs before 25; on JDK 25 no n reaches it, so the
+   * rotating loop takes every n. (8 lanes have their own threshold since session 18,
+   * {@code Reductions8.BLOCK_KERNELS_MIN}.) Until session 21 the block loop was inside {@link #sum} and {@link #dot},
+   * ahead of the rotating loop; the window took dot past the inlining limit (323 bytes before), and from session 21
+   * to 24 the long rows called PanamaLossKernels' block kernels ({@code sumBlocks}, {@code dotBlocks}). Session 25
+   * made them inlinable again, with the window as the last pass of the chunk loop and a cheaper fold (the two
+   * methods' comments; measured: docs/performance-history.md, "What reproducibility costs", sessions 21 and 25).
    *
    * <p>Why a block loop at all: C2 checks the bounds of all the block loop's loads before the loop on every call
    * (loop predication), which one or two blocks do not repay; the rotating loop has two loads to check (dot). But
@@ -231,6 +233,85 @@ final class Reductions16 {
     acc0 = acc0.add(acc0.rearrange(DOWN_8));
     acc0 = acc0.add(acc0.rearrange(DOWN_4));
     return (acc0.lane(0) + acc0.lane(2)) + (acc0.lane(1) + acc0.lane(3));
+  }
+
+  /**
+   * Canonical sum of a[ao .. ao + n) for n >= {@link #BLOCK_LOOP_MIN} (before JDK 25): a block loop, one 64-element
+   * block per pass into the four accumulators (no register moves, which JDK 17's C2 does not unroll away in the
+   * rotating loop of {@link #sum}), then the last n % 64 elements as {@link #sum} takes them, one 16-element chunk per
+   * pass onto acc0 and a rotation. The window (the 16 elements ending at n) is that loop's last pass: with
+   * {@code r = min(remaining, 16)} a pass reads the 16 elements ending r elements on and adds its lanes from 16 - r
+   * on ({@code WINDOW} at offset r; every lane when r = 16), so the window needs no code of its own.
+   *
+   * <p>The fold: {@code (acc0 + acc2) + (acc1 + acc3)}, lanes j + 8 onto j, then the canonical tree of the 8 lanes
+   * left, {@code ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))}, as scalar adds of extracted lanes: the same
+   * adds as the second rearrange and the 4-lane tree of {@link #sum}, so the same bits. Why: on JDK 17 each
+   * {@code rearrange} also checks its shuffle's indexes (a load, a conversion, a compare and a test, about 12
+   * instructions in its compiled code), and in a kernel that C2 inlines into its caller that was all that was left
+   * over the {@code reduceLanes} baseline. Measured on dot, n = 512 and 1024, ns, fastest of 2 forks in each of two
+   * rounds (jmh, a scratch copy of the kernel; docs/performance-history.md, "What reproducibility costs", session
+   * 25): the loop with no fold 21.2 and 40.3, the baseline 21.7 and 39.9; two rearranges 26.5 and 45.1; one
+   * rearrange and 8 lanes 24.0 and 42.5; 16 lanes 25.0 and 43.8. Not used in the methods for shorter rows: 8 lane
+   * extractions take more of C2's node budget, and crossEntropyShort with them ran out of it in a JMH method (a lane
+   * extraction left a call, 192 bytes boxed per call; {@code -XX:+PrintInlining}: NodeCountInliningCutoff).
+   */
+  static float sumLong(float[] a, int ao, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (int end = ao + (n & -64); ao < end; ao += 64) {
+      acc0 = acc0.add(FloatVector.fromArray(f, a, ao));
+      acc1 = acc1.add(FloatVector.fromArray(f, a, ao + 16));
+      acc2 = acc2.add(FloatVector.fromArray(f, a, ao + 32));
+      acc3 = acc3.add(FloatVector.fromArray(f, a, ao + 48));
+    }
+    for (n &= 63; n > 0; n -= 16, ao += 16) {
+      int r = Math.min(n, 16);
+      FloatVector next = acc0.add(FloatVector.fromArray(f, a, ao + r - 16), VectorMask.fromArray(f, WINDOW, r));
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      acc3 = next;
+    }
+    acc0 = acc0.add(acc2).add(acc1.add(acc3));
+    acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    return ((acc0.lane(0) + acc0.lane(4)) + (acc0.lane(2) + acc0.lane(6)))
+        + ((acc0.lane(1) + acc0.lane(5)) + (acc0.lane(3) + acc0.lane(7)));
+  }
+
+  /**
+   * Canonical dot product for n >= {@link #BLOCK_LOOP_MIN} (before JDK 25), as {@link #sumLong} takes the sum, with
+   * one difference: the main loop takes 32 elements per pass, two chunks onto acc0 and acc1, and rotates the
+   * accumulators by two. A 64-element block loop, as in sumLong, came to 339 bytes of bytecode, past C2's inlining
+   * limit of 325 (this is 301). Rotating by two gives every chunk the logical lanes it has in the canonical order,
+   * as rotating by one does in {@link #dot}, and the fold is the same under any rotation (the class comment). It ran
+   * as fast as the 64-element block loop forced inline (session 25, {@code ReproducibilityReport -p kernel=dot
+   * -p n=512,768,1000,1024,4096 -f 3}, JDK 17, fastest ratios 1.08, 1.06, 0.94, 1.07, 1.08 against 1.08, 1.04, 1.09,
+   * 1.06, 1.01). The window blends: lanes outside it keep acc0's bits (see {@link #dot}).
+   */
+  static float dotLong(float[] a, int ao, float[] b, int bo, int n) {
+    VectorSpecies<Float> f = FLOATS;
+    FloatVector acc0 = FloatVector.zero(f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (int end = ao + (n & -32); ao < end; ao += 32, bo += 32) {
+      FloatVector next0 = FloatVector.fromArray(f, a, ao).fma(FloatVector.fromArray(f, b, bo), acc0);
+      FloatVector next1 = FloatVector.fromArray(f, a, ao + 16).fma(FloatVector.fromArray(f, b, bo + 16), acc1);
+      acc0 = acc2;
+      acc1 = acc3;
+      acc2 = next0;
+      acc3 = next1;
+    }
+    for (n &= 31; n > 0; n -= 16, ao += 16, bo += 16) {
+      int r = Math.min(n, 16);
+      FloatVector next = acc0.blend(FloatVector.fromArray(f, a, ao + r - 16)
+          .fma(FloatVector.fromArray(f, b, bo + r - 16), acc0), VectorMask.fromArray(f, WINDOW, r));
+      acc0 = acc1;
+      acc1 = acc2;
+      acc2 = acc3;
+      acc3 = next;
+    }
+    acc0 = acc0.add(acc2).add(acc1.add(acc3));
+    acc0 = acc0.add(acc0.rearrange(DOWN_8));
+    return ((acc0.lane(0) + acc0.lane(4)) + (acc0.lane(2) + acc0.lane(6)))
+        + ((acc0.lane(1) + acc0.lane(5)) + (acc0.lane(3) + acc0.lane(7)));
   }
 
   /**

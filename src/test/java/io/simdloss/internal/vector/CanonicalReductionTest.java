@@ -326,7 +326,7 @@ class CanonicalReductionTest {
    */
   @Test
   void underflowingProductsKeepTheCanonicalSignOfZero() {
-    for (int n : new int[] {16, 20, 32, 37, 48, 53, 64, 100}) {
+    for (int n : new int[] {16, 20, 32, 37, 48, 53, 64, 100, 512, 543, 560, 1000}) {
       float[] a = new float[n];
       float[] b = new float[n];
       for (int i = 0; i < n; i++) {
@@ -349,7 +349,7 @@ class CanonicalReductionTest {
    */
   @Test
   void underflowEverywhereGivesTheCanonicalNegativeZero() {
-    for (int n : new int[] {64, 65, 80, 100, 112, 127, 128, 200, 1000}) {
+    for (int n : new int[] {64, 65, 80, 100, 112, 127, 128, 200, 512, 527, 1000}) {
       float[] a = new float[n];
       float[] b = new float[n];
       java.util.Arrays.fill(a, -1e-30f);

@@ -34,7 +34,8 @@ class InlineBudgetTest {
     for (String kernels : new String[] {"Reductions16", "Reductions8"}) {
       Map<String, Integer> sizes = codeSizes("io/simdloss/internal/vector/" + kernels + ".class");
       String[] hotOnes = kernels.equals("Reductions8") ? new String[] {"sum", "sumShort"}
-          : new String[] {"sum", "dot", "crossEntropy", "sumShort", "dotShort", "crossEntropyShort"};
+          : new String[] {"sum", "dot", "crossEntropy", "sumShort", "dotShort", "crossEntropyShort", "sumLong",
+              "dotLong"};
       for (String hot : hotOnes) {
         Integer size = sizes.get(hot);
         assertNotNull(size, kernels + "." + hot + " not found in " + sizes);
