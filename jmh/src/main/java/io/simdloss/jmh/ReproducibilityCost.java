@@ -180,6 +180,61 @@ public class ReproducibilityCost {
     return reduceLanesCrossEntropyCalled(y, oy, x, o, shift, logSum, n);
   }
 
+  /**
+   * Where the {@code ...ToField} benchmarks below put their result: a plain field of the state, instead of the
+   * returned value that JMH hands to its {@code Blackhole}. {@code ReproducibilityReport -p sink=field} pairs them.
+   *
+   * <p>Why (session 25): JMH's stub compiles the benchmark method and the {@code Blackhole.consume} call that takes
+   * its result into one C2 compilation, and that call is inlined only while C2's node budget lasts
+   * ({@code NodeCountInliningCutoff}). On JDK 17 at 512 bits the canonical crossEntropy at n = 48 used it up: the
+   * stub's final compilation called {@code consume} (with {@code vzeroupper} and the vector registers spilled around
+   * the call), the baseline's inlined it, and the canonical kernel measured 11.7 ns against 10.3. With the result
+   * stored to this field, no call in either: 7.7 against 10.3-10.5 ({@code -XX:+PrintInlining}; the numbers in
+   * docs/performance-history.md, "What reproducibility costs", session 25). The store keeps the result live as the
+   * return does: the stub reads a volatile flag every call, so C2 cannot hoist the kernel out of its loop.
+   */
+  float sink;
+
+  @Benchmark
+  public void logSumExp_canonicalToField() {
+    sink = kernels.logSumExp(x, o, n);
+  }
+
+  @Benchmark
+  public void logSumExp_svmlReduceLanesToField() {
+    sink = svmlReduceLanesLogSumExp(x, o, n);
+  }
+
+  @Benchmark
+  public void sum_canonicalToField() {
+    sink = kernels.sum(x, o, n);
+  }
+
+  @Benchmark
+  public void sum_reduceLanesToField() {
+    sink = reduceLanesSum(x, o, n);
+  }
+
+  @Benchmark
+  public void dot_canonicalToField() {
+    sink = kernels.dot(x, o, y, oy, n);
+  }
+
+  @Benchmark
+  public void dot_reduceLanesToField() {
+    sink = ReproducibilityCallCost.reduceLanesDot(x, o, y, oy, n);
+  }
+
+  @Benchmark
+  public void crossEntropy_canonicalToField() {
+    sink = kernels.crossEntropy(y, oy, x, o, shift, logSum, n);
+  }
+
+  @Benchmark
+  public void crossEntropy_reduceLanesToField() {
+    sink = reduceLanesCrossEntropy(y, oy, x, o, shift, logSum, n);
+  }
+
   // The baselines, written once as static methods. Each benchmark above calls its baseline force-inlined, as code
   // written in the benchmark method would be compiled; the ...Called benchmarks call the same code through a method
   // C2 may not inline, as the library's block kernels are called (too big to inline into a caller; the short-row

@@ -41,8 +41,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code -p kernel=} selects kernels (sum, dot, crossEntropy, logSumExp), {@code -p n=} the sizes (default
  * {@link #SIZES}), {@code -f} the rounds (default {@link #ROUNDS}); {@code -p baseline=called} pairs each kernel
  * with the same baseline called as a method C2 may not inline, as the library's kernels are called, instead of
- * inlined into the benchmark method (the default, {@code inlined}); other JMH options pass through (for example
- * {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dsimdloss.backend=vector -XX:ObjectAlignmentInBytes=64
+ * inlined into the benchmark method (the default, {@code inlined}); {@code -p sink=field} pairs the benchmarks that
+ * store their result to a field instead of returning it to JMH's blackhole (the default, {@code blackhole}; why:
+ * {@code ReproducibilityCost.sink}; not together with {@code baseline=called}); other JMH options pass through
+ * (for example {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dsimdloss.backend=vector -XX:ObjectAlignmentInBytes=64
  * -XX:MaxVectorSize=32"} for 256 bits: it replaces the class's fork arguments). One fork takes about 2-3 s, so
  * the default run of 4 kernels x 5 sizes x 6 rounds x 2 takes about 9 minutes (9 min 0 s in session 7). JSON of all forks: jmh/target/reproducibility-cost.json; the table also goes to
  * jmh/target/reproducibility-cost.txt.
@@ -66,6 +68,7 @@ public final class ReproducibilityReport {
     // "kernel" and "baseline" are not parameters of the benchmark: take them out before JMH sees the options
     List<String> kernels = new ArrayList<>();
     boolean called = false;
+    boolean toField = false;
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("-p") && i + 1 < args.length && args[i + 1].startsWith("kernel=")) {
@@ -76,10 +79,20 @@ public final class ReproducibilityReport {
           throw new IllegalArgumentException("baseline: expected inlined or called, got " + baseline);
         }
         called = baseline.equals("called");
+      } else if (args[i].equals("-p") && i + 1 < args.length && args[i + 1].startsWith("sink=")) {
+        String sink = args[++i].substring("sink=".length());
+        if (!sink.equals("blackhole") && !sink.equals("field")) {
+          throw new IllegalArgumentException("sink: expected blackhole or field, got " + sink);
+        }
+        toField = sink.equals("field");
       } else {
         rest.add(args[i]);
       }
     }
+    if (called && toField) {
+      throw new IllegalArgumentException("baseline=called and sink=field: expected at most one of them, got both");
+    }
+    String suffix = toField ? "ToField" : "";
     CommandLineOptions cmd = new CommandLineOptions(rest.toArray(new String[0]));
     List<String> sizes = new ArrayList<>(cmd.getParameter("n").orElse(Arrays.asList(SIZES)));
     int rounds = cmd.getForkCount().orElse(ROUNDS);
@@ -105,7 +118,7 @@ public final class ReproducibilityReport {
           boolean canonicalFirst = r % 2 == 0;
           for (int k = 0; k < 2; k++) {
             boolean canonical = (k == 0) == canonicalFirst;
-            String bench = canonical ? pair[1] : called ? pair[2] + "Called" : pair[2];
+            String bench = (canonical ? pair[1] : called ? pair[2] + "Called" : pair[2]) + suffix;
             Path part = dir.resolve("reproducibility-cost-part.json");
             OptionsBuilder b = new OptionsBuilder();
             b.parent(cmd).include("io\\.simdloss\\.jmh\\.ReproducibilityCost\\." + bench + "$").param("n", n)
@@ -143,8 +156,10 @@ public final class ReproducibilityReport {
     String command = "java -cp jmh/target/benchmarks.jar io.simdloss.jmh.ReproducibilityReport"
         + (args.length == 0 ? "" : " " + String.join(" ", args));
     String out = String.format(Locale.ROOT,
-        "%nsimdloss reproducibility cost, paired rounds: %s; JDK %s; baseline %s; took %d min %d s%ncommand: %s%n%n%s",
+        "%nsimdloss reproducibility cost, paired rounds: %s; JDK %s; baseline %s; result to %s; took %d min %d s%n"
+            + "command: %s%n%n%s",
         QuickReport.cpuModel(), System.getProperty("java.version"), called ? "called (not inlined)" : "inlined",
+        toField ? "a field" : "JMH's blackhole",
         took.toMinutes(), took.toSecondsPart(), command, table);
     System.out.print(out);
     Files.writeString(dir.resolve("reproducibility-cost.txt"), out);
