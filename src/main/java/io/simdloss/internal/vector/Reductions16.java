@@ -240,20 +240,22 @@ final class Reductions16 {
    * block per pass into the four accumulators (no register moves, which JDK 17's C2 does not unroll away in the
    * rotating loop of {@link #sum}), then the last n % 64 elements as {@link #sum} takes them, one 16-element chunk per
    * pass onto acc0 and a rotation. The window (the 16 elements ending at n) is that loop's last pass: with
-   * {@code r = min(remaining, 16)} a pass reads the 16 elements ending r elements on and adds its lanes from 16 - r
-   * on ({@code WINDOW} at offset r; every lane when r = 16), so the window needs no code of its own.
+   * {@code r = min(remaining, 16)} a pass reads the 16 elements that end r elements past its start and adds their
+   * lanes from 16 - r on ({@code WINDOW} at offset r; every lane when r = 16), so the window needs no code of its
+   * own.
    *
    * <p>The fold: {@code (acc0 + acc2) + (acc1 + acc3)}, lanes j + 8 onto j, then the canonical tree of the 8 lanes
-   * left, {@code ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))}, as scalar adds of extracted lanes: the same
-   * adds as the second rearrange and the 4-lane tree of {@link #sum}, so the same bits. Why: on JDK 17 each
-   * {@code rearrange} also checks its shuffle's indexes (a load, a conversion, a compare and a test, about 12
-   * instructions in its compiled code), and in a kernel that C2 inlines into its caller that was all that was left
-   * over the {@code reduceLanes} baseline. Measured on dot, n = 512 and 1024, ns, fastest of 2 forks in each of two
-   * rounds (jmh, a scratch copy of the kernel; docs/performance-history.md, "What reproducibility costs", session
-   * 25): the loop with no fold 21.2 and 40.3, the baseline 21.7 and 39.9; two rearranges 26.5 and 45.1; one
-   * rearrange and 8 lanes 24.0 and 42.5; 16 lanes 25.0 and 43.8. Not used in the methods for shorter rows: 8 lane
-   * extractions take more of C2's node budget, and crossEntropyShort with them ran out of it in a JMH method (a lane
-   * extraction left a call, 192 bytes boxed per call; {@code -XX:+PrintInlining}: NodeCountInliningCutoff).
+   * left, {@code ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))}, as scalar adds of extracted lanes: the same adds
+   * as the second rearrange and the 4-lane tree of {@link #sum}, so the same bits. Why: on JDK 17 each {@code
+   * rearrange} also checks its shuffle's indexes (a load, a conversion, a compare and a test, about 12 instructions in
+   * its compiled code), and in a kernel that C2 inlines into its caller that was all that was left over the {@code
+   * reduceLanes} baseline. Measured on dot, n = 512 and 1024, ns, fastest of 2 forks in each of two rounds (the
+   * library's dot forced inline, from a scratch jmh class; docs/performance-history.md, "What reproducibility costs",
+   * session 25): the loop with no fold 21.2 and 40.3, the baseline 21.7 and 39.9; two rearranges 26.5 and 45.1; one
+   * rearrange and 8 lane extractions 24.0 and 42.5; 16 lane extractions 25.0 and 43.8. Not used in the methods for
+   * shorter rows: 8 lane extractions take more of C2's node budget, and crossEntropyShort with them ran out of it in a
+   * JMH method (a lane extraction left a call, 192 bytes boxed per call; {@code -XX:+PrintInlining}:
+   * NodeCountInliningCutoff).
    */
   static float sumLong(float[] a, int ao, int n) {
     VectorSpecies<Float> f = FLOATS;
