@@ -190,8 +190,9 @@ public class ReproducibilityCost {
    * stub's final compilation called {@code consume} (with {@code vzeroupper} and the vector registers spilled around
    * the call), the baseline's inlined it, and the canonical kernel measured 11.7 ns against 10.3. With the result
    * stored to this field, no call in either: 7.7 against 10.3-10.5 ({@code -XX:+PrintInlining}; the numbers in
-   * docs/performance-history.md, "What reproducibility costs", session 25). The store keeps the result live as the
-   * return does: the stub reads a volatile flag every call, so C2 cannot hoist the kernel out of its loop.
+   * docs/performance-history.md, "What reproducibility costs", session 25). The kernel still runs on every call:
+   * the stub reads a volatile flag between calls, so C2 cannot hoist its loads out of the loop, and at the default
+   * report's 19 other points (JDK 17) the two sinks gave the same times within the noise.
    */
   float sink;
 
@@ -237,8 +238,8 @@ public class ReproducibilityCost {
 
   // The baselines, written once as static methods. Each benchmark above calls its baseline force-inlined, as code
   // written in the benchmark method would be compiled; the ...Called benchmarks call the same code through a method
-  // C2 may not inline, as the library's block kernels are called (too big to inline into a caller; the short-row
-  // kernels of Reductions16 and Reductions8 are inlined). The report's "-p baseline=called" pairs the canonical
+  // C2 may not inline, as the library's block kernels are called (too big to inline into a caller; the kernels of
+  // Reductions16, and Reductions8's short-row ones, are inlined). The report's "-p baseline=called" pairs the canonical
   // kernels with these (README, "What reproducibility costs").
 
   /** The SVML {@code logSumExp}: max by lanes, {@code lanewise(EXP)} of the shifted values, {@code reduceLanes}. */

@@ -44,10 +44,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * inlined into the benchmark method (the default, {@code inlined}); {@code -p sink=field} pairs the benchmarks that
  * store their result to a field instead of returning it to JMH's blackhole (the default, {@code blackhole}; why:
  * {@code ReproducibilityCost.sink}; not together with {@code baseline=called}); other JMH options pass through
- * (for example {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dsimdloss.backend=vector -XX:ObjectAlignmentInBytes=64
- * -XX:MaxVectorSize=32"} for 256 bits: it replaces the class's fork arguments). One fork takes about 2-3 s, so
- * the default run of 4 kernels x 5 sizes x 6 rounds x 2 takes about 9 minutes (9 min 0 s in session 7). JSON of all forks: jmh/target/reproducibility-cost.json; the table also goes to
- * jmh/target/reproducibility-cost.txt.
+ * (for example {@code -jvmArgsAppend "--add-modules jdk.incubator.vector -Dsimdloss.backend=vector
+ * -XX:ObjectAlignmentInBytes=64 -XX:MaxVectorSize=32"} for 256 bits: it replaces the class's fork arguments). One
+ * fork takes about 2-3 s, so the default run of 4 kernels x 5 sizes x 6 rounds x 2 takes about 9 minutes (9 min 0 s
+ * in session 7, 8 min 21 s in session 25). JSON of all forks: jmh/target/reproducibility-cost.json; the table also
+ * goes to jmh/target/reproducibility-cost.txt.
  */
 public final class ReproducibilityReport {
   /** Kernel name, canonical benchmark, baseline benchmark. */
@@ -65,7 +66,7 @@ public final class ReproducibilityReport {
   private ReproducibilityReport() {}
 
   public static void main(String[] args) throws Exception {
-    // "kernel" and "baseline" are not parameters of the benchmark: take them out before JMH sees the options
+    // "kernel", "baseline" and "sink" are not parameters of the benchmark: take them out before JMH sees the options
     List<String> kernels = new ArrayList<>();
     boolean called = false;
     boolean toField = false;
